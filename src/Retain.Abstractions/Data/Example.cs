@@ -1,0 +1,27 @@
+namespace Retain.Data;
+
+/// <summary>
+/// One domain example: the prompt messages (system and user), the SFT target the assistant should produce
+/// (chain-of-thought plus answer, or the label only), the reference answer the domain evaluator grades against,
+/// and free-form metadata (calculator id, category, ...).
+/// </summary>
+public sealed record Example
+{
+    /// <summary>A stable identifier within the dataset (row number, task id, ...).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The prompt, ending with a user message.</summary>
+    public required IReadOnlyList<ChatMessage> Prompt { get; init; }
+
+    /// <summary>The assistant's training target. Never empty in a loaded split.</summary>
+    public required string Target { get; init; }
+
+    /// <summary>What the evaluator grades against (a number, label, date, ...).</summary>
+    public string Reference { get; init; } = "";
+
+    /// <summary>Metadata for per-group metrics and reports.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where the example came from, e.g. <c>test_data.csv:17</c>, for messages about it.</summary>
+    public string Source { get; init; } = "";
+}

@@ -1,0 +1,70 @@
+using System.Runtime.Intrinsics;
+
+namespace Retain.Kernel.Backends.Cpu.Ops;
+
+/// <summary>
+/// AdamW with decoupled weight decay, in the order of PyTorch's single-tensor implementation: p *= 1 − lr·wd;
+/// m = lerp(m, g, 1 − β1); v = β2·v + (1 − β2)·g²; p −= (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + eps).
+/// </summary>
+internal static unsafe class AdamW
+{
+    private struct Args
+    {
+        public float* P, G, M, V;
+        public float Decay, Beta1, Beta2, StepSize, Bc2Sqrt, Eps;
+        public Partition Part;
+    }
+
+    public static void Step(CpuWorkers workers, float* parameters, float* gradients, float* m, float* v, long count, float lr, float beta1,
+        float beta2, float eps, float weightDecay, int step)
+    {
+        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), "AdamW steps count from 1.");
+        double bc1 = 1 - Math.Pow(beta1, step);
+        double bc2 = 1 - Math.Pow(beta2, step);
+        var a = new Args
+        {
+            P = parameters, G = gradients, M = m, V = v, Decay = 1f - lr * weightDecay, Beta1 = beta1, Beta2 = beta2,
+            StepSize = (float)(lr / bc1), Bc2Sqrt = (float)Math.Sqrt(bc2), Eps = eps, Part = new Partition(count, 12),
+        };
+        workers.Run(a.Part.Chunks, &Body, &a);
+    }
+
+    private static void Body(void* state, int chunk)
+    {
+        ref Args a = ref *(Args*)state;
+        var (start, end) = a.Part.Range(chunk);
+        long i = start;
+        float oneMinusBeta1 = 1f - a.Beta1, oneMinusBeta2 = 1f - a.Beta2;
+        var decay = Vector256.Create(a.Decay);
+        var w1 = Vector256.Create(oneMinusBeta1);
+        var b2 = Vector256.Create(a.Beta2);
+        var w2 = Vector256.Create(oneMinusBeta2);
+        var bc2 = Vector256.Create(a.Bc2Sqrt);
+        var eps = Vector256.Create(a.Eps);
+        var step = Vector256.Create(a.StepSize);
+        for (; i <= end - 8; i += 8)
+        {
+            var g = Vector256.Load(a.G + i);
+            var p = Vector256.Load(a.P + i) * decay;
+            var m = Vector256.Load(a.M + i);
+            m += w1 * (g - m);
+            var v = Vector256.Load(a.V + i) * b2 + w2 * g * g;
+            var denom = Vector256.Sqrt(v) / bc2 + eps;
+            p -= step * (m / denom);
+            p.Store(a.P + i);
+            m.Store(a.M + i);
+            v.Store(a.V + i);
+        }
+        for (; i < end; i++)
+        {
+            float g = a.G[i];
+            float p = a.P[i] * a.Decay;
+            float m = a.M[i] + oneMinusBeta1 * (g - a.M[i]);
+            float v = a.V[i] * a.Beta2 + oneMinusBeta2 * g * g;
+            p -= a.StepSize * (m / (MathF.Sqrt(v) / a.Bc2Sqrt + a.Eps));
+            a.P[i] = p;
+            a.M[i] = m;
+            a.V[i] = v;
+        }
+    }
+}

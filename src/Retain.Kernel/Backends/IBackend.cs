@@ -29,6 +29,9 @@ public interface IBackend : IDisposable
     /// <summary>Copies a view into host memory (lengths must match).</summary>
     void Download(BufferView<float> source, Span<float> destination);
 
+    /// <summary>Copies an int view into host memory (lengths must match).</summary>
+    void Download(BufferView<int> source, Span<int> destination);
+
     /// <summary>Copies between views of the same length.</summary>
     void Copy(BufferView<float> source, BufferView<float> destination);
 
@@ -186,7 +189,7 @@ public interface IBackend : IDisposable
     /// v = β2 v + (1−β2) g²; p −= lr · (m / (1−β1^t)) / (√(v / (1−β2^t)) + eps).
     /// </summary>
     void AdamWStep(BufferView<float> parameters, BufferView<float> gradients, BufferView<float> firstMoment, BufferView<float> secondMoment,
-        float learningRate, float beta1, float beta2, float epsilon, float weightDecay, int step);
+        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, int step);
 
     /// <summary>Blocks until queued work is done (no-op on the CPU).</summary>
     void Synchronize();

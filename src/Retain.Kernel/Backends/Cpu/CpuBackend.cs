@@ -138,6 +138,13 @@ public sealed unsafe class CpuBackend : IBackend
         new ReadOnlySpan<float>(P(source, destination.Length, nameof(source)), destination.Length).CopyTo(destination);
     }
 
+    /// <inheritdoc />
+    public void Download(BufferView<int> source, Span<int> destination)
+    {
+        CheckSameLength(destination.Length, source.Length);
+        new ReadOnlySpan<int>(P(source, destination.Length, nameof(source)), destination.Length).CopyTo(destination);
+    }
+
     /// <summary>Direct host access to a CPU view (for hashing and checkpoint writing without a copy).</summary>
     public static ReadOnlySpan<float> HostSpan(BufferView<float> view) =>
         view.Length > int.MaxValue ? throw new ArgumentException("View too long for a span.") : new ReadOnlySpan<float>(P(view, view.Length, nameof(view)), (int)view.Length);
@@ -386,7 +393,7 @@ public sealed unsafe class CpuBackend : IBackend
 
     /// <inheritdoc />
     public void AdamWStep(BufferView<float> parameters, BufferView<float> gradients, BufferView<float> firstMoment, BufferView<float> secondMoment,
-        float learningRate, float beta1, float beta2, float epsilon, float weightDecay, int step)
+        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, int step)
     {
         long n = parameters.Length;
         AdamW.Step(_workers, P(parameters, n, nameof(parameters)), P(gradients, n, nameof(gradients)), P(firstMoment, n, nameof(firstMoment)),

@@ -11,20 +11,21 @@ internal static unsafe class AdamW
     private struct Args
     {
         public float* P, G, M, V;
-        public float Decay, Beta1, Beta2, StepSize, Bc2Sqrt, Eps;
+        public float Decay, OneMinusBeta1, Beta2, OneMinusBeta2, StepSize, Bc2Sqrt, Eps;
         public Partition Part;
     }
 
-    public static void Step(CpuWorkers workers, float* parameters, float* gradients, float* m, float* v, long count, float lr, float beta1,
-        float beta2, float eps, float weightDecay, int step)
+    public static void Step(CpuWorkers workers, float* parameters, float* gradients, float* m, float* v, long count, double lr, double beta1,
+        double beta2, double eps, double weightDecay, int step)
     {
         if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), "AdamW steps count from 1.");
         double bc1 = 1 - Math.Pow(beta1, step);
         double bc2 = 1 - Math.Pow(beta2, step);
         var a = new Args
         {
-            P = parameters, G = gradients, M = m, V = v, Decay = 1f - lr * weightDecay, Beta1 = beta1, Beta2 = beta2,
-            StepSize = (float)(lr / bc1), Bc2Sqrt = (float)Math.Sqrt(bc2), Eps = eps, Part = new Partition(count, 12),
+            P = parameters, G = gradients, M = m, V = v, Decay = (float)(1 - lr * weightDecay), OneMinusBeta1 = (float)(1 - beta1),
+            Beta2 = (float)beta2, OneMinusBeta2 = (float)(1 - beta2), StepSize = (float)(lr / bc1), Bc2Sqrt = (float)Math.Sqrt(bc2),
+            Eps = (float)eps, Part = new Partition(count, 12),
         };
         workers.Run(a.Part.Chunks, &Body, &a);
     }
@@ -34,7 +35,7 @@ internal static unsafe class AdamW
         ref Args a = ref *(Args*)state;
         var (start, end) = a.Part.Range(chunk);
         long i = start;
-        float oneMinusBeta1 = 1f - a.Beta1, oneMinusBeta2 = 1f - a.Beta2;
+        float oneMinusBeta1 = a.OneMinusBeta1, oneMinusBeta2 = a.OneMinusBeta2;
         var decay = Vector256.Create(a.Decay);
         var w1 = Vector256.Create(oneMinusBeta1);
         var b2 = Vector256.Create(a.Beta2);

@@ -122,6 +122,18 @@ public sealed partial class TransformerModel
         Backend.Download(ws.Nll.Take(destination.Length), destination);
     }
 
+    /// <summary>
+    /// Copies the logits of the last forward's scored tokens (scored × vocab) into <paramref name="destination"/>. Only
+    /// available when they fit in one logits block and before <see cref="Backward"/> turns them into gradients.
+    /// </summary>
+    public void ReadLogits(Span<float> destination)
+    {
+        var ws = _workspace ?? throw new InvalidOperationException("Run Forward first.");
+        int m = _lastBatch?.ScoredTokens.Length ?? 0;
+        if (m > ws.LogitRows) throw new InvalidOperationException($"{m} scored rows exceed one logits block of {ws.LogitRows}; raise ModelOptions.LogitsBudget.");
+        Backend.Download(ws.Logits.Take(destination.Length), destination);
+    }
+
     /// <summary>Copies, per scored token of the last forward, 1 when the target was the argmax, else 0.</summary>
     public void ReadIsArgmax(Span<int> destination)
     {

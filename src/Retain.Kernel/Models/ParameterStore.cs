@@ -178,7 +178,8 @@ public sealed class ParameterStore : IDisposable
     /// <summary>Zeroes the gradients of trainable tensors.</summary>
     public void ZeroGradients()
     {
-        foreach (var run in TrainableRunsCached()) Backend.Fill(run.Gradients, 0f);
+        var runs = TrainableRunsCached();
+        for (int i = 0; i < runs.Count; i++) Backend.Fill(runs[i].Gradients, 0f);
     }
 
     private IReadOnlyList<ParameterRun>? _runCache;

@@ -68,6 +68,9 @@ public sealed unsafe class CpuBackend : IBackend
     /// <summary>Threads per op.</summary>
     public int Threads => _workers.ThreadCount;
 
+    /// <summary>Managed bytes allocated so far by the worker threads (a diagnostic for the zero-allocation guarantee).</summary>
+    public long WorkerAllocatedBytes => _workers.WorkerAllocatedBytes;
+
     /// <summary>The GEMM in use (<c>openblas</c>, <c>managed-vector256</c>, ...).</summary>
     public string GemmName => _gemm.Name;
 

@@ -28,6 +28,7 @@ internal sealed unsafe class CpuWorkers : IDisposable
     private delegate*<void*, int, void> _body;
     private void* _state;
     private readonly int _spinIterations;
+    private readonly long[] _workerAllocated;
 
     public CpuWorkers(int threadCount)
     {
@@ -35,9 +36,11 @@ internal sealed unsafe class CpuWorkers : IDisposable
         ThreadCount = threadCount;
         _spinIterations = threadCount > 1 ? 20_000 : 0;
         _threads = new Thread[threadCount - 1];
+        _workerAllocated = new long[_threads.Length];
         for (int i = 0; i < _threads.Length; i++)
         {
-            _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"retain-cpu-{i + 1}" };
+            int index = i;
+            _threads[i] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"retain-cpu-{i + 1}" };
             _threads[i].Start();
         }
     }
@@ -92,7 +95,18 @@ internal sealed unsafe class CpuWorkers : IDisposable
         return (work & IndexMask) < ((work >> CountBits) & IndexMask);
     }
 
-    private void WorkerLoop()
+    /// <summary>Bytes the worker threads have allocated on the managed heap (diagnostics: op bodies must allocate nothing).</summary>
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long total = 0;
+            for (int i = 0; i < _workerAllocated.Length; i++) total += Volatile.Read(ref _workerAllocated[i]);
+            return total;
+        }
+    }
+
+    private void WorkerLoop(int index)
     {
         while (!_disposed)
         {
@@ -112,6 +126,7 @@ internal sealed unsafe class CpuWorkers : IDisposable
                 }
             }
             RunChunks();
+            Volatile.Write(ref _workerAllocated[index], GC.GetAllocatedBytesForCurrentThread());
         }
     }
 

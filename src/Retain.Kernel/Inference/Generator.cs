@@ -43,6 +43,7 @@ public sealed class Generator(TransformerModel model, int maxBatch = 8, int pref
         public int LastToken;
         public List<int> Tokens = [];
         public Sampler? Sampler;
+        public HashSet<int>? Seen;
     }
 
     /// <summary>Generates a continuation of every input, in order.</summary>
@@ -131,12 +132,13 @@ public sealed class Generator(TransformerModel model, int maxBatch = 8, int pref
             slot.Position = prompt.Count;
             slot.Tokens = [];
             slot.Sampler = new Sampler(inputs[slot.Input].Sampling);
+            slot.Seen = slot.Sampler.PenalizesRepetition ? [.. prompt] : null;
         }
         model.ForwardCached(cache, ids.ToArray(), positions.ToArray(), slotIds.ToArray(), logitRows, logits.AsSpan(0, admitted.Count * vocab));
     }
 
     /// <summary>Samples from the logits and records the token; returns true when the sequence ended (slot freed).</summary>
-    private static bool Accept(Slot slot, IReadOnlyList<GenerationInput> inputs, ReadOnlySpan<float> logits, int capacity, GenerationOutput?[] results)
+    private static bool Accept(Slot slot, IReadOnlyList<GenerationInput> inputs, Span<float> logits, int capacity, GenerationOutput?[] results)
     {
         var input = inputs[slot.Input];
         FinishReason? reason = null;
@@ -146,7 +148,9 @@ public sealed class Generator(TransformerModel model, int maxBatch = 8, int pref
         }
         else
         {
+            if (slot.Seen is not null) slot.Sampler!.Penalize(logits, slot.Seen);
             int token = slot.Sampler!.Next(logits);
+            slot.Seen?.Add(token);
             if (input.EndIds.Contains(token))
             {
                 reason = FinishReason.EndOfSequence;

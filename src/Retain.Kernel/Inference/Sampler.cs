@@ -4,7 +4,9 @@ namespace Retain.Kernel.Inference;
 /// <param name="Temperature">0 = greedy (argmax, first index on ties).</param>
 /// <param name="TopP">Nucleus mass in (0, 1]; 1 = off.</param>
 /// <param name="Seed">Seed of this sequence's random stream (independent of batching).</param>
-public sealed record SamplingOptions(double Temperature = 0, double TopP = 1, int Seed = 0)
+/// <param name="RepetitionPenalty">Hugging Face repetition penalty over prompt and generated ids (1 = off): a positive
+/// logit of a seen token is divided by it, a negative one multiplied; applied before greedy or sampled choice.</param>
+public sealed record SamplingOptions(double Temperature = 0, double TopP = 1, int Seed = 0, double RepetitionPenalty = 1)
 {
     /// <summary>Greedy decoding.</summary>
     public static SamplingOptions Greedy { get; } = new();
@@ -23,6 +25,7 @@ public sealed class Sampler
     {
         if (options.Temperature < 0 || double.IsNaN(options.Temperature)) throw new ArgumentOutOfRangeException(nameof(options), "Temperature must be ≥ 0.");
         if (options.TopP is <= 0 or > 1 || double.IsNaN(options.TopP)) throw new ArgumentOutOfRangeException(nameof(options), "Top-p must lie in (0, 1].");
+        if (!(options.RepetitionPenalty > 0)) throw new ArgumentOutOfRangeException(nameof(options), "The repetition penalty must be > 0.");
         _options = options;
         _random = new Random(options.Seed);
     }
@@ -37,6 +40,21 @@ public sealed class Sampler
         }
         return best;
     }
+
+    /// <summary>Applies the repetition penalty in place to the logits of <paramref name="seen"/> ids.</summary>
+    public void Penalize(Span<float> logits, IReadOnlySet<int> seen)
+    {
+        if (_options.RepetitionPenalty == 1) return;
+        float p = (float)_options.RepetitionPenalty;
+        foreach (int id in seen)
+        {
+            if ((uint)id >= (uint)logits.Length) continue;
+            logits[id] = logits[id] > 0 ? logits[id] / p : logits[id] * p;
+        }
+    }
+
+    /// <summary>Whether a repetition penalty is set.</summary>
+    public bool PenalizesRepetition => _options.RepetitionPenalty != 1;
 
     /// <summary>Chooses the next token.</summary>
     public int Next(ReadOnlySpan<float> logits)

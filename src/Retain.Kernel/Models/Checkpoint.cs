@@ -84,15 +84,8 @@ public static class Checkpoint
         Directory.CreateDirectory(temporary);
         try
         {
-            WriteWeights(model, temporary, options);
-            if (sourceDirectory is not null)
-            {
-                foreach (var file in CompanionFiles)
-                {
-                    string source = Path.Combine(sourceDirectory, file);
-                    if (File.Exists(source)) File.Copy(source, Path.Combine(temporary, file));
-                }
-            }
+            WriteTensors(temporary, ExportTensors(model), options);
+            if (sourceDirectory is not null) CopyCompanionFiles(sourceDirectory, temporary);
             if (!File.Exists(Path.Combine(temporary, "config.json")))
             {
                 throw new ModelFormatException($"Cannot save to {directory}: no config.json in the source directory '{sourceDirectory}'.");
@@ -103,6 +96,16 @@ public static class Checkpoint
         {
             if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
             throw;
+        }
+    }
+
+    /// <summary>Copies config, generation config and tokenizer files that exist in <paramref name="source"/>.</summary>
+    internal static void CopyCompanionFiles(string source, string target)
+    {
+        foreach (var file in CompanionFiles)
+        {
+            string path = Path.Combine(source, file);
+            if (File.Exists(path)) File.Copy(path, Path.Combine(target, file), overwrite: true);
         }
     }
 
@@ -159,9 +162,9 @@ public static class Checkpoint
         return w;
     }
 
-    private static void WriteWeights(TransformerModel model, string directory, CheckpointSaveOptions options)
+    /// <summary>Writes tensors as model.safetensors, or as shards with an index when larger than the shard limit.</summary>
+    internal static void WriteTensors(string directory, IReadOnlyList<(string Name, int[] Shape, Func<float[]> Values)> tensors, CheckpointSaveOptions options)
     {
-        var tensors = ExportTensors(model);
         int elementSize = options.DType.Size();
         var shards = new List<List<(string Name, int[] Shape, Func<float[]> Values)>> { new() };
         long shardBytes = 0, totalBytes = 0;

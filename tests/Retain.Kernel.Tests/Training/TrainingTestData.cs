@@ -28,6 +28,14 @@ internal static class TrainingTestData
         return list;
     }
 
+    /// <summary>The same grid with every position scored (targets 0), to read all logits.</summary>
+    public static ForwardBatch AllPositions(TrainingBatch batch)
+    {
+        var b = batch.Inputs;
+        var all = Enumerable.Range(0, b.TokenCount).ToArray();
+        return new ForwardBatch(b.Rows, b.Length, b.Ids, b.Positions, b.DocumentStart, all, new int[all.Length]);
+    }
+
     public static CpuBackend Backend(int threads = 2) => new(new CpuBackendOptions { Threads = threads });
 
     public static float[] AllValues(TransformerModel model) => model.Parameters.Tensors.SelectMany(t => model.Parameters.ReadHost(t)).ToArray();

@@ -100,9 +100,8 @@ public sealed partial class TransformerModel
         b.RmsNormForward(a.MlpIn, a.MlpRstd, middle, w.MlpNorm.Value, n, d, eps, off);
         w.Gate.Forward(b, a.MlpIn, a.Gate, n, a.LowRank[4], seed, training);
         w.Up.Forward(b, a.MlpIn, a.Up, n, a.LowRank[5], seed, training);
-        var activated = training ? ws.ActivatedGrad : a.Activated;
-        b.GatedActivationForward(activated, a.Gate, a.Up, (long)n * c.IntermediateSize, c.Activation);
-        w.Down.Forward(b, activated, a.MlpOut, n, a.LowRank[6], seed, training);
+        b.GatedActivationForward(a.Activated, a.Gate, a.Up, (long)n * c.IntermediateSize, c.Activation);
+        w.Down.Forward(b, a.Activated, a.MlpOut, n, a.LowRank[6], seed, training);
         if (c.SandwichNorms)
         {
             // FinalNormed is only needed after the last layer; until then it holds the normalised MLP output.
@@ -201,9 +200,7 @@ public sealed partial class TransformerModel
             b.RmsNormBackward(ws.HiddenGrad, w.MlpOutputNorm!.Gradient, dres, a.MlpOut, w.MlpOutputNorm.Value, a.MlpOutRstd, n, d, off, accumulate: false);
             dMlpOut = ws.HiddenGrad;
         }
-        // The activation is recomputed rather than kept per layer; GateGrad holds it until the activation backward overwrites it.
-        b.GatedActivationForward(ws.GateGrad, a.Gate, a.Up, im, c.Activation);
-        w.Down.Backward(b, ws.ActivatedGrad, false, dMlpOut, ws.GateGrad, n, a.LowRank[6], scratchR, scratchIn, true);
+        w.Down.Backward(b, ws.ActivatedGrad, false, dMlpOut, a.Activated, n, a.LowRank[6], scratchR, scratchIn, true);
         b.GatedActivationBackward(ws.GateGrad, ws.UpGrad, ws.ActivatedGrad, a.Gate, a.Up, im, c.Activation);
         w.Gate.Backward(b, ws.HiddenGrad, false, ws.GateGrad, a.MlpIn, n, a.LowRank[4], scratchR, scratchIn, true);
         w.Up.Backward(b, ws.HiddenGrad, true, ws.UpGrad, a.MlpIn, n, a.LowRank[5], scratchR, scratchIn, true);

@@ -83,7 +83,7 @@ internal sealed class Workspace : IDisposable
                 MlpRstd = a.Floats(n),
                 Gate = a.Floats(n * im),
                 Up = a.Floats(n * im),
-                Activated = Training ? default : a.Floats(n * im),
+                Activated = a.Floats(n * im),
                 MlpOut = a.Floats(n * d),
             };
             if (c.QkNorm)

@@ -312,7 +312,7 @@ public sealed unsafe class CpuBackend : IBackend
         BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale)
     {
         long tokens = (long)batchRows * rowLength;
-        Attention.Forward(_workers, P(output, tokens * heads * headDim, nameof(output)),
+        Attention.Forward(_workers, _gemm.Sequential, P(output, tokens * heads * headDim, nameof(output)),
             Optional(probabilities, (long)batchRows * heads * rowLength * rowLength, nameof(probabilities)),
             P(q, tokens * heads * headDim, nameof(q)), P(k, tokens * kvHeads * headDim, nameof(k)), P(v, tokens * kvHeads * headDim, nameof(v)),
             P(keyStart, tokens, nameof(keyStart)), batchRows, rowLength, heads, kvHeads, headDim, scale);
@@ -325,7 +325,7 @@ public sealed unsafe class CpuBackend : IBackend
     {
         long tokens = (long)batchRows * rowLength;
         long qn = tokens * heads * headDim, kn = tokens * kvHeads * headDim;
-        Attention.Backward(_workers, P(qGrad, qn, nameof(qGrad)), P(kGrad, kn, nameof(kGrad)), P(vGrad, kn, nameof(vGrad)), P(outputGrad, qn, nameof(outputGrad)),
+        Attention.Backward(_workers, _gemm.Sequential, P(qGrad, qn, nameof(qGrad)), P(kGrad, kn, nameof(kGrad)), P(vGrad, kn, nameof(vGrad)), P(outputGrad, qn, nameof(outputGrad)),
             P(q, qn, nameof(q)), P(k, kn, nameof(k)), P(v, kn, nameof(v)), P(probabilities, (long)batchRows * heads * rowLength * rowLength, nameof(probabilities)),
             P(keyStart, tokens, nameof(keyStart)), batchRows, rowLength, heads, kvHeads, headDim, scale);
     }

@@ -12,7 +12,7 @@ namespace Retain.Kernel.Backends.Cpu.Gemm;
 /// the same k-order whatever the partition, so results do not depend on the thread count. Very short A (m ≤ 4, as in
 /// token-by-token decoding) skips packing and uses dot products / row updates.
 /// </summary>
-internal sealed unsafe class ManagedGemm : ICpuGemm, IDisposable
+internal sealed unsafe class ManagedGemm : ICpuGemm
 {
     private const int MR = 6;
     private const int KC = 256;
@@ -21,12 +21,12 @@ internal sealed unsafe class ManagedGemm : ICpuGemm, IDisposable
     private const int SmallM = 4;
 
     [ThreadStatic] private static nint t_packA;
+    [ThreadStatic] private static nint t_packB;
+    [ThreadStatic] private static long t_packBCapacity;
 
     private readonly CpuWorkers _workers;
     private readonly int _nr;
     private readonly bool _wide;
-    private float* _packB;
-    private long _packBCapacity;
 
     /// <param name="workers">The backend's workers.</param>
     /// <param name="vectorWidth">256 or 512 bits; 0 picks 512 when Vector512 is hardware-accelerated.</param>
@@ -42,8 +42,28 @@ internal sealed unsafe class ManagedGemm : ICpuGemm, IDisposable
     public string Name => _wide ? "managed-vector512" : "managed-vector256";
 
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
-        float beta, float* c, int ldc)
+        float beta, float* c, int ldc) => Run(_workers, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    public void GemmSequential(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc) => Run(null, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    public SequentialGemm Sequential => new(0, _wide);
+
+    private static void Loop(CpuWorkers? workers, int chunks, delegate*<void*, int, void> body, void* state)
     {
+        if (workers is not null)
+        {
+            workers.Run(chunks, body, state);
+            return;
+        }
+        for (int i = 0; i < chunks; i++) body(state, i);
+    }
+
+    /// <summary>The GEMM on <paramref name="workers"/>, or on the calling thread when null.</summary>
+    internal static void Run(CpuWorkers? workers, bool wide, bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda,
+        float* b, int ldb, float beta, float* c, int ldc)
+    {
+        int nr = wide ? 32 : 16;
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0)
         {
@@ -52,25 +72,25 @@ internal sealed unsafe class ManagedGemm : ICpuGemm, IDisposable
         }
         if (m <= SmallM)
         {
-            SmallGemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            SmallGemm(workers, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
 
         var job = new Job
         {
             TransposeA = transposeA, TransposeB = transposeB, M = m, K = k, Alpha = alpha, A = a, Lda = lda, B = b, Ldb = ldb,
-            Beta = beta, C = c, Ldc = ldc, Nr = _nr, Wide = _wide,
+            Beta = beta, C = c, Ldc = ldc, Nr = nr, Wide = wide,
         };
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
-            int strips = (nc + _nr - 1) / _nr;
-            EnsurePackB((long)strips * _nr * KC);
+            int strips = (nc + nr - 1) / nr;
+            float* packB = ThreadPackB((long)strips * nr * KC);
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                job.Jc = jc; job.Nc = nc; job.Pc = pc; job.Kc = kc; job.First = pc == 0; job.PackB = _packB;
-                _workers.Run(strips, &PackBStrip, &job);
+                job.Jc = jc; job.Nc = nc; job.Pc = pc; job.Kc = kc; job.First = pc == 0; job.PackB = packB;
+                Loop(workers, strips, &PackBStrip, &job);
 
                 int mBlocks = (m + MC - 1) / MC;
                 // Split the columns too when there are few row blocks, so every worker has work; the partition never
@@ -78,7 +98,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm, IDisposable
                 int nGroups = Math.Clamp(8 / mBlocks, 1, Math.Max(1, strips / 2));
                 job.StripsPerGroup = (strips + nGroups - 1) / nGroups;
                 job.NGroups = (strips + job.StripsPerGroup - 1) / job.StripsPerGroup;
-                _workers.Run(mBlocks * job.NGroups, &ComputeBlock, &job);
+                Loop(workers, mBlocks * job.NGroups, &ComputeBlock, &job);
             }
         }
     }
@@ -92,12 +112,16 @@ internal sealed unsafe class ManagedGemm : ICpuGemm, IDisposable
         public float* A, B, C, PackB;
     }
 
-    private void EnsurePackB(long floats)
+    /// <summary>The calling thread's B panel (shared with the workers during a parallel GEMM, which the caller waits for).</summary>
+    private static float* ThreadPackB(long floats)
     {
-        if (floats <= _packBCapacity) return;
-        if (_packB is not null) NativeMemory.AlignedFree(_packB);
-        _packB = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
-        _packBCapacity = floats;
+        if (floats > t_packBCapacity)
+        {
+            if (t_packB != 0) NativeMemory.AlignedFree((void*)t_packB);
+            t_packB = (nint)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
+            t_packBCapacity = floats;
+        }
+        return (float*)t_packB;
     }
 
     /// <summary>Packs strip s of the B panel: packB[s][p][0..NR) = op(B)[pc + p][jc + s·NR + 0..NR), zero-padded.</summary>
@@ -307,7 +331,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm, IDisposable
     }
 
     /// <summary>m ≤ 4: no packing; columns are split across workers.</summary>
-    private void SmallGemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
+    private static void SmallGemm(CpuWorkers? workers, bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc)
     {
         var job = new SmallJob
@@ -319,7 +343,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm, IDisposable
         int chunks = (int)Math.Clamp(work / 65536, 1, 64);
         job.ColumnsPerChunk = (n + chunks - 1) / chunks;
         chunks = (n + job.ColumnsPerChunk - 1) / job.ColumnsPerChunk;
-        _workers.Run(chunks, &SmallChunk, &job);
+        Loop(workers, chunks, &SmallChunk, &job);
     }
 
     private static void SmallChunk(void* state, int chunk)
@@ -361,10 +385,4 @@ internal sealed unsafe class ManagedGemm : ICpuGemm, IDisposable
         return sum;
     }
 
-    public void Dispose()
-    {
-        if (_packB is not null) NativeMemory.AlignedFree(_packB);
-        _packB = null;
-        _packBCapacity = 0;
-    }
 }

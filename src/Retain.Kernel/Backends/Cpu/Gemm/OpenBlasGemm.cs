@@ -37,6 +37,12 @@ internal sealed unsafe class OpenBlasGemm(OpenBlas library, CpuWorkers workers) 
         workers.Run(blocks, &RunBlock, &job);
     }
 
+    public void GemmSequential(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc) =>
+        OpenBlas.Sgemm(library.Function, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    public SequentialGemm Sequential => new(library.Function, false);
+
     private struct Job
     {
         public bool TransposeA, TransposeB, SplitRows;

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Retain.Kernel.Backends.Cpu.Ops;
 
 /// <summary>Attention of new query rows against a KV cache (prefill and token-by-token decoding), forward only.</summary>
@@ -53,13 +55,10 @@ internal static unsafe class CachedAttention
             p[s] = score;
             if (score > max) max = score;
         }
-        float sum = 0;
-        for (int s = first; s <= pos; s++)
-        {
-            p[s] = MathF.Exp(p[s] - max);
-            sum += p[s];
-        }
-        float inv = 1f / sum;
+        var row = new Span<float>(p + first, pos - first + 1);
+        TensorPrimitives.Subtract(row, max, row);
+        TensorPrimitives.Exp(row, row);
+        float inv = 1f / TensorPrimitives.Sum((ReadOnlySpan<float>)row);
         float* o = a.Output + ((long)i * a.H + h) * d;
         VectorMath.Zero(o, d);
         for (int s = first; s <= pos; s++) VectorMath.Axpy(p[s] * inv, a.VCache + ((slotBase + s) * a.KV + kvh) * d, o, d);

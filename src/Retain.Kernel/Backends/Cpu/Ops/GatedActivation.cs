@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Retain.Kernel.Backends.Cpu.Ops;
 
 /// <summary>Gated MLP activations: SwiGLU silu(g)·u (Llama, Qwen) and GeGLU gelu_tanh(g)·u (Gemma).</summary>
@@ -23,22 +25,31 @@ internal static unsafe class GatedActivation
     {
         ref Args a = ref *(Args*)state;
         var (start, end) = a.Part.Range(chunk);
+        int n = (int)(end - start);
+        var g = new ReadOnlySpan<float>(a.Gate + start, n);
+        var u = new ReadOnlySpan<float>(a.Up + start, n);
+        var y = new Span<float>(a.Output + start, n);
         if (a.Kind == Activation.Silu)
         {
-            for (long i = start; i < end; i++)
-            {
-                float g = a.Gate[i];
-                a.Output[i] = g / (1f + MathF.Exp(-g)) * a.Up[i];
-            }
+            // silu(g)·u = g·σ(g)·u, vectorised.
+            TensorPrimitives.Sigmoid(g, y);
+            TensorPrimitives.Multiply(y, g, y);
+            TensorPrimitives.Multiply(y, u, y);
         }
         else
         {
-            for (long i = start; i < end; i++)
-            {
-                float g = a.Gate[i];
-                float th = MathF.Tanh(GeluC * (g + GeluA * g * g * g));
-                a.Output[i] = 0.5f * g * (1f + th) * a.Up[i];
-            }
+            // gelu_tanh(g) = 0.5·g·(1 + tanh(c·(g + a·g³))).
+            var inner = new Span<float>(ThreadScratch.Get(n), n);
+            TensorPrimitives.Multiply(g, g, inner);
+            TensorPrimitives.Multiply(inner, GeluA, inner);
+            TensorPrimitives.Add(inner, 1f, inner);
+            TensorPrimitives.Multiply(inner, g, inner);
+            TensorPrimitives.Multiply(inner, GeluC, inner);
+            TensorPrimitives.Tanh(inner, inner);
+            TensorPrimitives.Add(inner, 1f, inner);
+            TensorPrimitives.Multiply(inner, g, inner);
+            TensorPrimitives.Multiply(inner, 0.5f, inner);
+            TensorPrimitives.Multiply(inner, u, y);
         }
     }
 
@@ -52,28 +63,37 @@ internal static unsafe class GatedActivation
     {
         ref Args a = ref *(Args*)state;
         var (start, end) = a.Part.Range(chunk);
+        int n = (int)(end - start);
+        float* gate = a.Gate + start, up = a.Up + start, dy = a.OutputGrad + start, dg = a.GateGrad + start, du = a.UpGrad + start;
+        // The transcendental part is vectorised into scratch; the elementwise products follow in one scalar pass.
+        float* t = ThreadScratch.Get(n);
+        var ts = new Span<float>(t, n);
+        var g = new ReadOnlySpan<float>(gate, n);
         if (a.Kind == Activation.Silu)
         {
-            for (long i = start; i < end; i++)
+            TensorPrimitives.Sigmoid(g, ts);
+            for (int i = 0; i < n; i++)
             {
-                float g = a.Gate[i], dy = a.OutputGrad[i];
-                float sig = 1f / (1f + MathF.Exp(-g));
-                float act = g * sig;
-                a.UpGrad[i] = dy * act;
-                a.GateGrad[i] = dy * a.Up[i] * sig * (1f + g * (1f - sig));
+                float x = gate[i], sig = t[i], d = dy[i];
+                du[i] = d * x * sig;
+                dg[i] = d * up[i] * sig * (1f + x * (1f - sig));
             }
         }
         else
         {
-            for (long i = start; i < end; i++)
+            TensorPrimitives.Multiply(g, g, ts);
+            TensorPrimitives.Multiply(ts, GeluA, ts);
+            TensorPrimitives.Add(ts, 1f, ts);
+            TensorPrimitives.Multiply(ts, g, ts);
+            TensorPrimitives.Multiply(ts, GeluC, ts);
+            TensorPrimitives.Tanh(ts, ts);
+            for (int i = 0; i < n; i++)
             {
-                float g = a.Gate[i], dy = a.OutputGrad[i];
-                float inner = GeluC * (g + GeluA * g * g * g);
-                float th = MathF.Tanh(inner);
-                float act = 0.5f * g * (1f + th);
-                float dAct = 0.5f * (1f + th) + 0.5f * g * (1f - th * th) * GeluC * (1f + 3f * GeluA * g * g);
-                a.UpGrad[i] = dy * act;
-                a.GateGrad[i] = dy * a.Up[i] * dAct;
+                float x = gate[i], th = t[i], d = dy[i];
+                float act = 0.5f * x * (1f + th);
+                float dAct = 0.5f * (1f + th) + 0.5f * x * (1f - th * th) * GeluC * (1f + 3f * GeluA * x * x);
+                du[i] = d * act;
+                dg[i] = d * up[i] * dAct;
             }
         }
     }

@@ -29,21 +29,18 @@ internal static unsafe class RmsNorm
         var (start, end) = a.Part.Range(chunk);
         int d = a.Dim;
         var w = new ReadOnlySpan<float>(a.Weight, d);
+        // Gemma's (1 + w) is formed once per chunk.
+        Span<float> scale = a.Offset == 0f ? default : new Span<float>(ThreadScratch.Get(d), d);
+        if (a.Offset != 0f) TensorPrimitives.Add(w, a.Offset, scale);
+        var factor = a.Offset == 0f ? w : scale;
         for (long i = start; i < end; i++)
         {
             var x = new ReadOnlySpan<float>(a.Input + i * d, d);
             var y = new Span<float>(a.Output + i * d, d);
             float r = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(x) / d + a.Eps);
             a.Rstd[i] = r;
-            if (a.Offset == 0f)
-            {
-                TensorPrimitives.Multiply(x, r, y);
-                TensorPrimitives.Multiply(y, w, y);
-            }
-            else
-            {
-                for (int j = 0; j < d; j++) y[j] = x[j] * r * (a.Offset + w[j]);
-            }
+            TensorPrimitives.Multiply(x, r, y);
+            TensorPrimitives.Multiply(y, factor, y);
         }
     }
 
@@ -77,31 +74,37 @@ internal static unsafe class RmsNorm
         ref Args a = ref *(Args*)state;
         var (start, end) = a.Part.Range(chunk);
         int d = a.Dim;
-        float* partial = a.WeightGrad is null ? null : a.Partials + (long)chunk * d;
-        if (partial is not null) new Span<float>(partial, d).Clear();
+        float* scratch = ThreadScratch.Get(2L * d);
+        var factor = new Span<float>(scratch, d);
+        var g = new Span<float>(scratch + d, d);
+        TensorPrimitives.Add(new ReadOnlySpan<float>(a.Weight, d), a.Offset, factor);
+        var partial = a.WeightGrad is null ? default : new Span<float>(a.Partials + (long)chunk * d, d);
+        partial.Clear();
         for (long i = start; i < end; i++)
         {
-            float* x = a.Input + i * d;
-            float* dy = a.OutputGrad + i * d;
-            float* dx = a.InputGrad + i * d;
+            var x = new ReadOnlySpan<float>(a.Input + i * d, d);
+            var dy = new ReadOnlySpan<float>(a.OutputGrad + i * d, d);
             float r = a.Rstd[i];
-            float dot = 0;
-            for (int j = 0; j < d; j++) dot += dy[j] * (a.Offset + a.Weight[j]) * x[j];
-            float k = dot * r * r * r / d;
+            TensorPrimitives.Multiply(dy, factor, g);                      // g = dy ∘ w'
+            float k = TensorPrimitives.Dot(g, x) * r * r * r / d;
             if (a.InputGrad is not null)
             {
+                var dx = new Span<float>(a.InputGrad + i * d, d);
                 if (a.Accumulate)
                 {
-                    for (int j = 0; j < d; j++) dx[j] += r * dy[j] * (a.Offset + a.Weight[j]) - k * x[j];
+                    TensorPrimitives.MultiplyAdd(g, r, dx, dx);                // dx += r·g
+                    TensorPrimitives.MultiplyAdd(x, -k, dx, dx);               // dx −= k·x
                 }
                 else
                 {
-                    for (int j = 0; j < d; j++) dx[j] = r * dy[j] * (a.Offset + a.Weight[j]) - k * x[j];
+                    TensorPrimitives.Multiply(g, r, dx);
+                    TensorPrimitives.MultiplyAdd(x, -k, dx, dx);
                 }
             }
-            if (partial is not null)
+            if (!partial.IsEmpty)
             {
-                for (int j = 0; j < d; j++) partial[j] += dy[j] * x[j] * r;
+                TensorPrimitives.Multiply(dy, x, g);                        // g is free again: dy ∘ x
+                TensorPrimitives.MultiplyAdd(g, r, partial, partial);       // partial += r · dy ∘ x
             }
         }
     }

@@ -55,21 +55,35 @@ public sealed class AttentionAndRopeTests : OpTestBase
         RelativeError(ReferenceOps.Rope(r, positions, heads, d, inv, inverse: true), fd).ShouldBeLessThan(1e-7);
     }
 
-    /// <summary>Two rows: the first packs documents of 4 and 5 tokens, the second is one document with a sliding window of 3.</summary>
+    /// <summary>Two rows: the first packs documents (4 tokens, then t − 4), the second is one document with a sliding window of 3 (7 when long).</summary>
     private static int[] KeyStarts(int t)
     {
         var ks = new int[2 * t];
         for (int i = 0; i < t; i++) ks[i] = i < 4 ? 0 : 4;
-        for (int i = 0; i < t; i++) ks[t + i] = Math.Max(0, i - 2);
+        int window = t > 20 ? 7 : 3;
+        for (int i = 0; i < t; i++) ks[t + i] = Math.Max(0, i - window + 1);
         return ks;
     }
 
+    public static TheoryData<string, int, int> AttentionCases()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var backend in new[] { "managed-1", "managed-2", "openblas-2" })
+        {
+            data.Add(backend, 8, 9);    // small-head path
+            data.Add(backend, 64, 9);   // GEMM path
+            data.Add(backend, 40, 70);  // GEMM path across query blocks
+        }
+        data.Add("managed-2", 16, 70);
+        return data;
+    }
+
     [Theory]
-    [MemberData(nameof(Backends))]
-    public void Attention_forward_and_backward_match_reference_with_packing_windows_and_gqa(string backendName)
+    [MemberData(nameof(AttentionCases))]
+    public void Attention_forward_and_backward_match_reference_with_packing_windows_and_gqa(string backendName, int d, int t)
     {
         using var b = CreateBackend(backendName);
-        int rows = 2, t = 9, heads = 4, kv = 2, d = 8;
+        int rows = 2, heads = 4, kv = 2;
         double scale = 1 / Math.Sqrt(d);
         var ks = KeyStarts(t);
         var q = Random(rows * t * heads * d, 1);

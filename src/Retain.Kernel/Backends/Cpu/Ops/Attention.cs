@@ -90,11 +90,7 @@ internal static unsafe class Attention
                 float* row = s + (long)i * lds;
                 new Span<float>(row, ks - first).Clear();
                 new Span<float>(row + (t - first + 1), t1 - 1 - t).Clear();
-                var valid = new Span<float>(row + (ks - first), t - ks + 1);
-                float max = TensorPrimitives.Max((ReadOnlySpan<float>)valid);
-                TensorPrimitives.Subtract(valid, max, valid);
-                TensorPrimitives.Exp(valid, valid);
-                TensorPrimitives.Multiply(valid, 1f / TensorPrimitives.Sum((ReadOnlySpan<float>)valid), valid);
+                VectorMath.SoftmaxInPlace(row + (ks - first), t - ks + 1);
             }
             a.Gemm.Gemm(false, false, rows, d, width, 1f, s, lds, vh + (long)first * kvd, kvd, 0f, oh + (long)t0 * hd, hd);
         }

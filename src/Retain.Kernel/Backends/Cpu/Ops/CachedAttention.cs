@@ -55,10 +55,7 @@ internal static unsafe class CachedAttention
             p[s] = score;
             if (score > max) max = score;
         }
-        var row = new Span<float>(p + first, pos - first + 1);
-        TensorPrimitives.Subtract(row, max, row);
-        TensorPrimitives.Exp(row, row);
-        float inv = 1f / TensorPrimitives.Sum((ReadOnlySpan<float>)row);
+        float inv = 1f / VectorMath.SumExpShifted(p + first, pos - first + 1, max, store: true);
         float* o = a.Output + ((long)i * a.H + h) * d;
         VectorMath.Zero(o, d);
         for (int s = first; s <= pos; s++) VectorMath.Axpy(p[s] * inv, a.VCache + ((slotBase + s) * a.KV + kvh) * d, o, d);

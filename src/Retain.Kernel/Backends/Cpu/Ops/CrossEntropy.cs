@@ -36,16 +36,12 @@ internal static unsafe class CrossEntropy
         ref Args a = ref *(Args*)state;
         var (start, end) = a.Part.Range(chunk);
         int v = a.Vocab;
-        float* shifted = ThreadScratch.Get(v);
         for (long i = start; i < end; i++)
         {
             var row = new ReadOnlySpan<float>(a.Logits + i * v, v);
             int argmax = TensorPrimitives.IndexOfMax(row);
             float max = row[argmax];
-            var tmp = new Span<float>(shifted, v);
-            TensorPrimitives.Subtract(row, max, tmp);
-            TensorPrimitives.Exp(tmp, tmp);
-            float logSumExp = max + MathF.Log(TensorPrimitives.Sum((ReadOnlySpan<float>)tmp));
+            float logSumExp = max + MathF.Log(VectorMath.SumExpShifted(a.Logits + i * v, v, max, store: false));
             int target = a.Targets[i];
             a.Lse[i] = logSumExp;
             a.Nll[i] = logSumExp - row[target];

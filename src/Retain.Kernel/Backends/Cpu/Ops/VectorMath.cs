@@ -35,6 +35,36 @@ internal static unsafe class VectorMath
         for (; i < n; i++) y[i] += alpha * x[i];
     }
 
+    /// <summary>x = softmax(x) in three passes (max; exp and sum; scale).</summary>
+    public static void SoftmaxInPlace(float* x, int n)
+    {
+        float max = System.Numerics.Tensors.TensorPrimitives.Max(new ReadOnlySpan<float>(x, n));
+        float sum = SumExpShifted(x, n, max, store: true);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(new Span<float>(x, n), 1f / sum, new Span<float>(x, n));
+    }
+
+    /// <summary>Σ exp(x_i − shift); with <paramref name="store"/> the exponentials replace x.</summary>
+    public static float SumExpShifted(float* x, int n, float shift, bool store)
+    {
+        int i = 0;
+        var acc = Vector256<float>.Zero;
+        var s = Vector256.Create(shift);
+        for (; i <= n - 8; i += 8)
+        {
+            var e = Vector256.Exp(Vector256.Load(x + i) - s);
+            if (store) e.Store(x + i);
+            acc += e;
+        }
+        float sum = Vector256.Sum(acc);
+        for (; i < n; i++)
+        {
+            float e = MathF.Exp(x[i] - shift);
+            if (store) x[i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
     /// <summary>y = 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Zero(float* y, int n) => new Span<float>(y, n).Clear();

@@ -185,11 +185,12 @@ public interface IBackend : IDisposable
     // ---- optimizer -------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// One AdamW update (decoupled weight decay, PyTorch semantics): p −= lr·wd·p; m = β1 m + (1−β1) g;
+    /// One AdamW update (decoupled weight decay, PyTorch semantics) on g = gradientScale · gradients (clipping folded in,
+    /// gradients left unchanged): p −= lr·wd·p; m = β1 m + (1−β1) g;
     /// v = β2 v + (1−β2) g²; p −= lr · (m / (1−β1^t)) / (√(v / (1−β2^t)) + eps).
     /// </summary>
     void AdamWStep(BufferView<float> parameters, BufferView<float> gradients, BufferView<float> firstMoment, BufferView<float> secondMoment,
-        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, int step);
+        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, int step, float gradientScale = 1f);
 
     /// <summary>Blocks until queued work is done (no-op on the CPU).</summary>
     void Synchronize();

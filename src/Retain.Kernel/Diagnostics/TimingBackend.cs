@@ -310,10 +310,10 @@ public sealed class TimingBackend(IBackend inner, Func<long>? clock = null, long
     }
 
     /// <inheritdoc />
-    public void AdamWStep(BufferView<float> parameters, BufferView<float> gradients, BufferView<float> firstMoment, BufferView<float> secondMoment, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, int step)
+    public void AdamWStep(BufferView<float> parameters, BufferView<float> gradients, BufferView<float> firstMoment, BufferView<float> secondMoment, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, int step, float gradientScale = 1f)
     {
         long start = _clock();
-        _inner.AdamWStep(parameters, gradients, firstMoment, secondMoment, learningRate, beta1, beta2, epsilon, weightDecay, step);
+        _inner.AdamWStep(parameters, gradients, firstMoment, secondMoment, learningRate, beta1, beta2, epsilon, weightDecay, step, gradientScale);
         Record("AdamWStep", start);
     }
 

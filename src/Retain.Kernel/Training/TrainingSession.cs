@@ -210,19 +210,15 @@ public sealed class TrainingSession : IDisposable
         double squares = 0;
         for (int r = 0; r < _runs.Length; r++) squares += b.SumOfSquares(_runs[r].Gradients);
         double norm = Math.Sqrt(squares);
-        if (Options.MaxGradNorm > 0 && norm > Options.MaxGradNorm)
-        {
-            // PyTorch clip_grad_norm_: scale by max_norm / (norm + 1e-6).
-            float scale = (float)(Options.MaxGradNorm / (norm + 1e-6));
-            for (int r = 0; r < _runs.Length; r++) b.Scale(_runs[r].Gradients, scale);
-        }
+        // PyTorch clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1; folded into the AdamW pass.
+        float clip = Options.MaxGradNorm > 0 && norm > Options.MaxGradNorm ? (float)(Options.MaxGradNorm / (norm + 1e-6)) : 1f;
 
         double lr = Options.LearningRateAt(StepCount);
         for (int r = 0; r < _runs.Length; r++)
         {
             var run = _runs[r];
             b.AdamWStep(run.Values, run.Gradients, _firstMoments[r].View, _secondMoments[r].View, lr, Options.Beta1, Options.Beta2,
-                Options.Epsilon, run.Decays ? Options.WeightDecay : 0, StepCount + 1);
+                Options.Epsilon, run.Decays ? Options.WeightDecay : 0, StepCount + 1, clip);
         }
         StepCount++;
         return new StepResult(StepCount, loss + regularizer, regularizer, norm, lr, total, nllSum / total);

@@ -396,11 +396,11 @@ public sealed unsafe class CpuBackend : IBackend
 
     /// <inheritdoc />
     public void AdamWStep(BufferView<float> parameters, BufferView<float> gradients, BufferView<float> firstMoment, BufferView<float> secondMoment,
-        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, int step)
+        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, int step, float gradientScale = 1f)
     {
         long n = parameters.Length;
         AdamW.Step(_workers, P(parameters, n, nameof(parameters)), P(gradients, n, nameof(gradients)), P(firstMoment, n, nameof(firstMoment)),
-            P(secondMoment, n, nameof(secondMoment)), n, learningRate, beta1, beta2, epsilon, weightDecay, step);
+            P(secondMoment, n, nameof(secondMoment)), n, learningRate, beta1, beta2, epsilon, weightDecay, step, gradientScale);
     }
 
     /// <inheritdoc />

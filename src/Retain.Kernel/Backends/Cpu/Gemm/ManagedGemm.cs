@@ -41,8 +41,12 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
 
     public string Name => _wide ? "managed-vector512" : "managed-vector256";
 
+    /// <summary>Below this many flops a GEMM runs on the calling thread: a hand-off would cost more than it saves.</summary>
+    private const double ParallelFlops = 2e6;
+
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
-        float beta, float* c, int ldc) => Run(_workers, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        float beta, float* c, int ldc) =>
+        Run(2.0 * m * n * k < ParallelFlops ? null : _workers, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     public void GemmSequential(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc) => Run(null, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

@@ -1,14 +1,13 @@
 namespace Retain.Kernel.Backends.Cpu.Gemm;
 
 /// <summary>
-/// OpenBLAS GEMM run on the backend's workers: C is split into independent row or column blocks, each computed by a
-/// single-threaded <c>cblas_sgemm</c>. The block count depends only on the problem size and every element of C is
-/// computed by one call with the same k-order, so the result does not depend on the thread count.
+/// OpenBLAS GEMM run on the backend's workers: C is split into independent row or column blocks (a few per thread, so
+/// each call still sees large panels), each computed by a single-threaded <c>cblas_sgemm</c>. The split depends only on
+/// the problem size and the thread count, so results are reproducible for a given thread count.
 /// </summary>
 internal sealed unsafe class OpenBlasGemm(OpenBlas library, CpuWorkers workers) : ICpuGemm
 {
     private const double FlopsPerBlock = 4e6;
-    private const int MaxBlocks = 32;
 
     public string Name => "openblas";
 
@@ -17,7 +16,7 @@ internal sealed unsafe class OpenBlasGemm(OpenBlas library, CpuWorkers workers) 
     {
         if (m == 0 || n == 0) return;
         double flops = 2.0 * m * n * Math.Max(k, 1);
-        int blocks = (int)Math.Clamp(flops / FlopsPerBlock, 1, MaxBlocks);
+        int blocks = (int)Math.Clamp(flops / FlopsPerBlock, 1, 2 * workers.ThreadCount);
         bool splitRows = m >= n;
         int extent = splitRows ? m : n;
         int blockSize = (extent + blocks - 1) / blocks;

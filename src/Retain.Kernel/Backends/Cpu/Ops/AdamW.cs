@@ -11,12 +11,12 @@ internal static unsafe class AdamW
     private struct Args
     {
         public float* P, G, M, V;
-        public float Decay, OneMinusBeta1, Beta2, OneMinusBeta2, StepSize, Bc2Sqrt, Eps;
+        public float Decay, OneMinusBeta1, Beta2, OneMinusBeta2, StepSize, Bc2Sqrt, Eps, GradScale;
         public Partition Part;
     }
 
     public static void Step(CpuWorkers workers, float* parameters, float* gradients, float* m, float* v, long count, double lr, double beta1,
-        double beta2, double eps, double weightDecay, int step)
+        double beta2, double eps, double weightDecay, int step, float gradScale = 1f)
     {
         if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), "AdamW steps count from 1.");
         double bc1 = 1 - Math.Pow(beta1, step);
@@ -25,7 +25,7 @@ internal static unsafe class AdamW
         {
             P = parameters, G = gradients, M = m, V = v, Decay = (float)(1 - lr * weightDecay), OneMinusBeta1 = (float)(1 - beta1),
             Beta2 = (float)beta2, OneMinusBeta2 = (float)(1 - beta2), StepSize = (float)(lr / bc1), Bc2Sqrt = (float)Math.Sqrt(bc2),
-            Eps = (float)eps, Part = new Partition(count, 12),
+            Eps = (float)eps, GradScale = gradScale, Part = new Partition(count, 12),
         };
         workers.Run(a.Part.Chunks, &Body, &a);
     }
@@ -43,9 +43,10 @@ internal static unsafe class AdamW
         var bc2 = Vector256.Create(a.Bc2Sqrt);
         var eps = Vector256.Create(a.Eps);
         var step = Vector256.Create(a.StepSize);
+        var gradScale = Vector256.Create(a.GradScale);
         for (; i <= end - 8; i += 8)
         {
-            var g = Vector256.Load(a.G + i);
+            var g = Vector256.Load(a.G + i) * gradScale;
             var p = Vector256.Load(a.P + i) * decay;
             var m = Vector256.Load(a.M + i);
             m += w1 * (g - m);
@@ -58,7 +59,7 @@ internal static unsafe class AdamW
         }
         for (; i < end; i++)
         {
-            float g = a.G[i];
+            float g = a.G[i] * a.GradScale;
             float p = a.P[i] * a.Decay;
             float m = a.M[i] + oneMinusBeta1 * (g - a.M[i]);
             float v = a.V[i] * a.Beta2 + oneMinusBeta2 * g * g;

@@ -186,6 +186,15 @@ public sealed class Tokenizer : ITextTokenizer
         }
     }
 
+    /// <summary>The words the model would see for <paramref name="text"/> (normalized and pre-tokenized, before the
+    /// byte-level mapping), ignoring added tokens.</summary>
+    internal List<string> PreTokenize(string text)
+    {
+        var pieces = new List<Piece> { new((_normalizer?.Normalize(text) ?? text).AsMemory(), true) };
+        _preTokenizer?.Apply(pieces);
+        return pieces.Select(p => p.Span.ToString()).ToList();
+    }
+
     private static void ValidateScalars(string text)
     {
         var span = text.AsSpan();

@@ -17,7 +17,8 @@ internal sealed class BpeModel
     private readonly Dictionary<string, int> _vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabBySpan;
     private readonly string?[] _idToToken;
-    private readonly Dictionary<long, Merge> _merges;
+    private readonly MergeTable _merges;
+    private readonly int[] _bmpCharIds; // id of each single BMP character token, or -1 (used when there is no prefix/suffix)
     private readonly int[] _byteTokens; // id of <0xXX>, or -1
     private readonly int _unkId;
     private readonly bool _fuseUnk;
@@ -27,8 +28,9 @@ internal sealed class BpeModel
     private readonly string? _endOfWordSuffix;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
+    private int _cacheCount;
 
-    private BpeModel(Dictionary<string, int> vocab, Dictionary<long, Merge> merges, int unkId, bool fuseUnk,
+    private BpeModel(Dictionary<string, int> vocab, MergeTable merges, int unkId, bool fuseUnk,
         bool byteFallback, bool ignoreMerges, string? continuingSubwordPrefix, string? endOfWordSuffix)
     {
         _vocab = vocab;
@@ -43,6 +45,9 @@ internal sealed class BpeModel
         _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         _idToToken = new string?[vocab.Count == 0 ? 0 : vocab.Values.Max() + 1];
         foreach (var (token, id) in vocab) _idToToken[id] = token;
+        _bmpCharIds = new int[char.MaxValue + 1];
+        Array.Fill(_bmpCharIds, -1);
+        foreach (var (token, id) in vocab) if (token.Length == 1 && !char.IsSurrogate(token[0])) _bmpCharIds[token[0]] = id;
         _byteTokens = new int[256];
         for (var b = 0; b < 256; b++) _byteTokens[b] = vocab.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
     }
@@ -79,7 +84,7 @@ internal sealed class BpeModel
 
         var mergesNode = model.Required("merges");
         if (mergesNode.Element.ValueKind != JsonValueKind.Array) throw mergesNode.Error("must be an array");
-        var merges = new Dictionary<long, Merge>(mergesNode.Element.GetArrayLength());
+        var merges = new MergeTable(mergesNode.Element.GetArrayLength());
         var rank = 0;
         var buffer = new char[64];
         foreach (var entry in mergesNode.Element.EnumerateArray())
@@ -95,7 +100,7 @@ internal sealed class BpeModel
             var merged = buffer.AsSpan(0, length);
             var newId = lookup.TryGetValue(merged, out var m) ? m : throw mergesNode.Item(rank).Error($"merge result '{merged.ToString()}' is not in the vocabulary");
             // Later duplicates replace earlier ones, as when the Rust library collects the merges into a map.
-            merges[Key(leftId, rightId)] = new Merge(rank, newId);
+            merges.Set(leftId, rightId, rank, newId);
             rank++;
         }
 
@@ -141,7 +146,8 @@ internal sealed class BpeModel
             return;
         }
         var ids = MergeWord(word);
-        if (word.Length <= MaxCachedWordLength && _cache.Count < CacheCapacity) _cache.TryAdd(word.ToString(), ids);
+        if (word.Length <= MaxCachedWordLength && Volatile.Read(ref _cacheCount) < CacheCapacity && _cache.TryAdd(word.ToString(), ids))
+            Interlocked.Increment(ref _cacheCount);
         output.AddRange(ids);
     }
 
@@ -151,8 +157,17 @@ internal sealed class BpeModel
         var symbols = new List<int>(word.Length);
         var pendingUnk = false;
         Span<char> scratch = stackalloc char[2 + (_continuingSubwordPrefix?.Length ?? 0) + (_endOfWordSuffix?.Length ?? 0)];
+        var plain = _continuingSubwordPrefix is null && _endOfWordSuffix is null;
         for (var i = 0; i < word.Length;)
         {
+            if (plain && !char.IsSurrogate(word[i]) && _bmpCharIds[word[i]] is var direct and >= 0)
+            {
+                if (pendingUnk) symbols.Add(_unkId);
+                pendingUnk = false;
+                symbols.Add(direct);
+                i++;
+                continue;
+            }
             var width = char.IsHighSurrogate(word[i]) && i + 1 < word.Length && char.IsLowSurrogate(word[i + 1]) ? 2 : 1;
             var unit = word.Slice(i, width);
             var isFirst = i == 0;
@@ -207,7 +222,4 @@ internal sealed class BpeModel
         return true;
     }
 
-    internal static long Key(int left, int right) => ((long)left << 32) | (uint)right;
-
-    internal readonly record struct Merge(int Rank, int NewId);
 }

@@ -71,3 +71,19 @@ public sealed class ReferenceEncodingTests
         return result;
     }
 }
+
+/// <summary>One tokenizer shared by threads gives each the same ids as a single thread (the word cache is shared).</summary>
+public sealed class ConcurrentEncodingTests
+{
+    [Fact]
+    public void Parallel_encoding_matches_sequential()
+    {
+        var texts = Enumerable.Range(0, 400).Select(i => $"Item {i}: the café costs {i * 3} € — 日本 {i % 7} 😀 \U0001D400's\n").ToArray();
+        var path = Retain.Testing.TestPaths.SharedFile("models", "tokenizers", "smollm2-135m-instruct");
+        var fresh = Retain.Kernel.Tokenization.Tokenizer.Load(path); // cold cache: threads race to fill it
+        var parallel = new int[texts.Length][];
+        Parallel.For(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = fresh.Encode(texts[i]));
+        var other = Retain.Kernel.Tokenization.Tokenizer.Load(path);
+        parallel.ShouldBe(texts.Select(t => other.Encode(t)).ToArray());
+    }
+}

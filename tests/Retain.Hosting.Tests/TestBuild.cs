@@ -55,24 +55,3 @@ internal static class TestBuild
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 }
-
-/// <summary>A temporary folder deleted after the test.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "retain-test-" + Guid.NewGuid().ToString("N")[..12]);
-
-    public string File(string name, string contents)
-    {
-        var path = System.IO.Path.Combine(Path, name);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        System.IO.File.WriteAllText(path, contents);
-        return path;
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}

@@ -1,3 +1,4 @@
+using Retain.Testing;
 using System.Text.Json;
 
 namespace Retain.Hosting.Tests.Cli;
@@ -22,7 +23,7 @@ public class CliTests
     {
         TestBuild.Cli(["no-such-verb"]).ExitCode.ShouldBe(2);
 
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var config = temp.File("bad.json", """{ "model": "nowhere", "learningRate": 1e-5 }""");
         var (code, _, error) = TestBuild.Cli(["config", "validate", config]);
 

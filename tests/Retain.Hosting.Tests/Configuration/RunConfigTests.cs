@@ -1,3 +1,4 @@
+using Retain.Testing;
 using System.Collections;
 using Retain.Hosting.Configuration;
 using Retain.Hosting.Plugins;
@@ -8,7 +9,7 @@ public class RunConfigTests
 {
     private static readonly string Model = Retain.Testing.TestPaths.SharedFile("models", "stories260K");
 
-    private static BoundRunConfig Bind(TempDirectory temp, string json, IEnumerable<string>? overrides = null, IDictionary? environment = null)
+    private static BoundRunConfig Bind(TempFolder temp, string json, IEnumerable<string>? overrides = null, IDictionary? environment = null)
         => BoundRunConfig.Bind(ConfigurationLoader.Load(temp.File("run.json", json), overrides, environment ?? new Hashtable()));
 
     private static ConfigurationException Invalid(BoundRunConfig bound)
@@ -26,7 +27,7 @@ public class RunConfigTests
     [Fact]
     public void Every_error_is_reported_at_once_naming_the_file_and_the_key_path()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var bound = Bind(temp, Valid("""
             , "trainng": { "epochs": 2 },
               "training": { "batchSize": "eight", "warmupRatio": 3 },
@@ -48,7 +49,7 @@ public class RunConfigTests
     [Fact]
     public void An_unknown_strategy_lists_the_available_ones_with_a_suggestion()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var bound = Bind(temp, Valid(""", "methods": ["standrd"] """));
 
         var error = Invalid(bound).Errors.Single(e => e.Key == "methods:0");
@@ -60,7 +61,7 @@ public class RunConfigTests
     [Fact]
     public void Json_syntax_errors_give_line_and_column()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var path = temp.File("run.json", "{\n  \"model\": \"x\",\n  \"learningRates\": [1e-5,, ]\n}");
 
         var error = Should.Throw<ConfigurationException>(() => ConfigurationLoader.Load(path)).Errors.ShouldHaveSingleItem();
@@ -72,7 +73,7 @@ public class RunConfigTests
     [Fact]
     public void Missing_required_keys_and_a_missing_model_directory_are_errors()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var bound = Bind(temp, $$"""{ "model": "no/such/model", "plugins": { "paths": [ "{{TestBuild.RepoPlugins.Replace("\\", "/")}}" ] } }""");
 
         var errors = Invalid(bound).Errors.Select(e => $"{e.DisplayKey}: {e.Message}").ToList();
@@ -85,7 +86,7 @@ public class RunConfigTests
     [Fact]
     public void Environment_and_command_line_overrides_apply_and_are_named_in_errors()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var environment = new Hashtable { ["RETAIN_training__epochs"] = "3", ["RETAIN_PLUGIN_PATH"] = "/ignored", ["RETAIN_seeds__0"] = "x" };
         var bound = Bind(temp, Valid(), ["training.maxSteps=7", "validation.everySteps=oops"], environment);
 
@@ -101,7 +102,7 @@ public class RunConfigTests
     [Fact]
     public void Two_primary_objectives_in_one_method_are_refused()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var bound = Bind(temp, Valid(""", "methods": [ { "name": "double", "strategies": ["standard", "standard"] } ] """));
 
         var errors = Invalid(bound).Errors;
@@ -112,7 +113,7 @@ public class RunConfigTests
     [Fact]
     public void Defaults_are_filled_for_a_minimal_valid_configuration()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var bound = Bind(temp, Valid());
 
         bound.BindingErrors.ShouldBeEmpty();

@@ -1,3 +1,4 @@
+using Retain.Testing;
 using Retain.Hosting.Plugins;
 using Retain.Plugins;
 
@@ -8,7 +9,7 @@ public class BrokenPluginTests
     [Fact]
     public void A_missing_dependency_is_reported_with_the_plugin_path_and_the_missing_assembly()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var broken = TestBuild.CopyPlugin("GreeterTwo", temp.Path);
         File.Delete(Path.Combine(broken, "Retain.Fixtures.Greeting.dll"));
         TestBuild.CopyPlugin("GreeterOne", temp.Path);
@@ -25,7 +26,7 @@ public class BrokenPluginTests
     [Fact]
     public void A_corrupt_assembly_is_reported_and_the_others_still_load()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.File("Corrupt/Corrupt.dll", "MZ this is not a portable executable");
         TestBuild.CopyPlugin("GreeterOne", temp.Path);
 
@@ -52,7 +53,7 @@ public class BrokenPluginTests
     [Fact]
     public void Two_plugins_claiming_one_name_both_lose_it_and_both_are_reported()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var first = TestBuild.CopyPlugin("GreeterOne", temp.Path, "A");
         var second = TestBuild.CopyPlugin("GreeterOne", temp.Path, "B");
         TestBuild.CopyPlugin("GreeterTwo", temp.Path);
@@ -68,7 +69,7 @@ public class BrokenPluginTests
     [Fact]
     public void A_folder_that_is_not_a_plugin_and_a_missing_search_path_are_reported()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         temp.File("NotAPlugin/readme.txt", "hello");
         var missing = Path.Combine(temp.Path, "nowhere");
 
@@ -82,7 +83,7 @@ public class BrokenPluginTests
     [Fact]
     public void A_malformed_manifest_names_the_file()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var plugin = TestBuild.CopyPlugin("GreeterOne", temp.Path);
         File.WriteAllText(Path.Combine(plugin, "retain-plugin.json"), "{ not json");
 

@@ -14,7 +14,7 @@ public class PluginSdkTests
     [Fact]
     public void A_plugin_built_outside_the_solution_is_discovered_and_run_by_the_already_built_host()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var build = DotnetBuild(TestPaths.RepoFile("tests", "fixtures", "ExternalPlugin", "ExternalPlugin.csproj"), temp.Path);
         build.ExitCode.ShouldBe(0, build.Out);
 
@@ -62,7 +62,7 @@ public class PluginSdkTests
     [Fact]
     public void The_build_fails_with_clear_messages_when_there_is_no_entry_point_or_a_host_reference()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder();
         var root = TestPaths.RepoRoot.Replace('\\', '/').TrimEnd('/') + "/";
         var project = temp.File("NoEntry/NoEntry.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">

@@ -71,9 +71,9 @@ internal sealed class BpeModel
         var vocab = new Dictionary<string, int>(vocabNode.Element.GetPropertyCount(), StringComparer.Ordinal);
         foreach (var entry in vocabNode.Element.EnumerateObject())
         {
-            vocab[entry.Name] = entry.Value.ValueKind == JsonValueKind.Number && entry.Value.TryGetInt32(out var id)
+            vocab[entry.Name] = entry.Value.ValueKind == JsonValueKind.Number && entry.Value.TryGetInt32(out var id) && id >= 0
                 ? id
-                : throw vocabNode.Properties().First(p => p.Name == entry.Name).Value.Error("must be an integer id");
+                : throw vocabNode.Properties().First(p => p.Name == entry.Name).Value.Error("must be a non-negative integer id");
         }
         var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
 

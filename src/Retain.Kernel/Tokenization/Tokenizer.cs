@@ -99,14 +99,14 @@ public sealed class Tokenizer : ITextTokenizer
     private void ApplySettings(TokenizerSettings settings, bool hasPostProcessor)
     {
         var configFile = settings.TokenizerConfigPath ?? TokenizerFiles.TokenizerConfigJson;
-        int? Resolve(string? token, string key) => token is null
+        int? Resolve(string? token, string key, string? file) => token is null
             ? null
-            : TokenToId(token) ?? throw new TokenizerFormatException(configFile, key, $"'{token}' is not a token of {SourcePath}");
+            : TokenToId(token) ?? throw new TokenizerFormatException(file ?? configFile, key, $"'{token}' is not a token of {SourcePath}");
 
         BosToken = settings.BosToken.Value;
         EosToken = settings.EosToken.Value;
-        var bosId = Resolve(BosToken, "bos_token");
-        var eosId = Resolve(EosToken, "eos_token");
+        var bosId = Resolve(BosToken, "bos_token", settings.BosTokenFile);
+        var eosId = Resolve(EosToken, "eos_token", settings.EosTokenFile);
         BosTokenId = settings.BosToken.Present ? bosId : settings.ConfigBosTokenId ?? (_specialTokens.Prefix is [var first, ..] ? first : null);
         if (BosToken is null && BosTokenId is { } b) BosToken = IdToToken(b);
 
@@ -144,7 +144,7 @@ public sealed class Tokenizer : ITextTokenizer
                 ids.Add(token.Id);
                 continue;
             }
-            var stretch = segment.Text.Substring(segment.Start, segment.Length);
+            var stretch = segment.Length == segment.Text.Length ? segment.Text : segment.Text.Substring(segment.Start, segment.Length);
             var normalized = _normalizer?.Normalize(stretch) ?? stretch;
             if (_added.HasNormalizedTokens)
             {

@@ -18,6 +18,10 @@ internal sealed class TokenizerSettings
     /// <summary>BOS text: <c>(present, value)</c>; present with a null value means explicitly none.</summary>
     public (bool Present, string? Value) BosToken { get; private init; }
     public (bool Present, string? Value) EosToken { get; private init; }
+
+    /// <summary>The files the BOS / EOS texts came from (for error messages).</summary>
+    public string? BosTokenFile { get; private init; }
+    public string? EosTokenFile { get; private init; }
     public bool? AddBosToken { get; private init; }
     public bool? AddEosToken { get; private init; }
     public string? TokenizerClass { get; private init; }
@@ -41,6 +45,7 @@ internal sealed class TokenizerSettings
     public static TokenizerSettings Read(TokenizerFiles files)
     {
         (bool, string?) bos = (false, null), eos = (false, null);
+        string? bosFile = null, eosFile = null;
         bool? addBos = null, addEos = null;
         string? tokenizerClass = null;
         var configPath = files.Sibling(TokenizerFiles.TokenizerConfigJson);
@@ -51,6 +56,8 @@ internal sealed class TokenizerSettings
             {
                 bos = ReadTokenText(root, "bos_token");
                 eos = ReadTokenText(root, "eos_token");
+                if (bos.Item1) bosFile = configPath;
+                if (eos.Item1) eosFile = configPath;
                 addBos = root.Optional("add_bos_token")?.AsBool();
                 addEos = root.Optional("add_eos_token")?.AsBool();
                 tokenizerClass = root.OptionalString("tokenizer_class");
@@ -61,8 +68,8 @@ internal sealed class TokenizerSettings
             var (document, root) = JsonNode.ParseFile(mapPath);
             using (document)
             {
-                if (!bos.Item1) bos = ReadTokenText(root, "bos_token");
-                if (!eos.Item1) eos = ReadTokenText(root, "eos_token");
+                if (!bos.Item1 && (bos = ReadTokenText(root, "bos_token")).Item1) bosFile = mapPath;
+                if (!eos.Item1 && (eos = ReadTokenText(root, "eos_token")).Item1) eosFile = mapPath;
             }
         }
 
@@ -91,6 +98,8 @@ internal sealed class TokenizerSettings
         {
             BosToken = bos,
             EosToken = eos,
+            BosTokenFile = bosFile,
+            EosTokenFile = eosFile,
             AddBosToken = addBos,
             AddEosToken = addEos,
             TokenizerClass = tokenizerClass,

@@ -100,11 +100,3 @@ public sealed class SpecialTokenTests
         e.Message.ShouldContain("<|nope|>");
     }
 }
-
-public sealed class TokenizeCommandTests
-{
-    [Fact]
-    public void Prints_ids_with_the_tokenizers_own_special_tokens() =>
-        TokenizeCommand.EncodeToJson(TestPaths.SharedFile("models", "stories260K"), "a\u2603")
-            .ShouldBe("{\"ids\":[1,261,229,155,134]}");
-}

@@ -80,7 +80,7 @@ public sealed class MedCalcDataset(MedCalcOptions options) : IDataset
                 [MedCalcEvaluator.CalculatorIdKey] = row.CalculatorId.ToString(CultureInfo.InvariantCulture),
                 ["calculator_name"] = row.CalculatorName,
                 [MedCalcEvaluator.CategoryKey] = row.Category,
-                [MedCalcEvaluator.AnswerKindKey] = Calculators.KindOf(row.CalculatorId)!.Value.ToString().ToLowerInvariant(),
+                [MedCalcEvaluator.AnswerKindKey] = Calculators.Name(Calculators.KindOf(row.CalculatorId)!.Value),
                 ["output_type"] = row.OutputType,
                 ["note_id"] = row.NoteId,
                 ["note_type"] = row.NoteType,

@@ -34,6 +34,13 @@ public static class Calculators
         return null;
     }
 
+    /// <summary>The kind's name in metadata and reports: <c>date</c>, <c>weeks-days</c>, <c>integer</c>, <c>decimal</c>.</summary>
+    public static string Name(AnswerKind kind) => kind switch
+    {
+        AnswerKind.WeeksDays => "weeks-days",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>Every calculator id MedCalc-Bench grades.</summary>
     public static IEnumerable<int> All => DateIds.Concat(IntegerIds).Concat(DecimalIds).Distinct().Order();
 }

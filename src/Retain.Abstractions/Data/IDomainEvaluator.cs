@@ -26,7 +26,7 @@ public sealed record Verdict(string? Extracted, bool Correct, string? Label = nu
     /// Further per-response scores in [0, 1] (e.g. <c>exact_match,strict-match</c> beside a flexible headline);
     /// <see cref="IDomainEvaluator.Summarize"/> reports their means.
     /// </summary>
-    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, double>.Empty;
 }
 
 /// <summary>A domain score with its breakdowns.</summary>

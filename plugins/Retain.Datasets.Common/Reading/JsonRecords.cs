@@ -140,8 +140,8 @@ public static class JsonRecords
 public static class JsonFields
 {
     /// <summary>
-    /// The string value of <paramref name="name"/>: null when the field is missing or JSON null; a
-    /// <see cref="FormatException"/> naming the field when it holds another type.
+    /// The string value of <paramref name="name"/> (numbers as written, booleans as <c>true</c>/<c>false</c>): null
+    /// when the field is missing or JSON null; a <see cref="FormatException"/> naming the field for an array or object.
     /// </summary>
     public static string? OptionalString(JsonElement record, string name)
     {
@@ -151,6 +151,8 @@ public static class JsonFields
         {
             JsonValueKind.String => value.GetString(),
             JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
             _ => throw new FormatException($"the field '{name}' is a JSON {Kind(value)}, not a string"),
         };
     }

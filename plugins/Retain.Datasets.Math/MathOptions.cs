@@ -70,6 +70,9 @@ public sealed class Gsm8kOptions : MathOptions
 /// <summary>Options of the <c>metamathqa</c> dataset.</summary>
 public sealed class MetaMathQaOptions : MathOptions
 {
+    /// <summary>Holds out about 1,000 of MetaMathQA's 395k rows for validation by default.</summary>
+    public MetaMathQaOptions() => ValidationFraction = 0.0025;
+
     /// <summary>Training file.</summary>
     [Description("MetaMathQA JSON (an array, as MetaMathQA-395K.json) or JSONL with query, response, type.")]
     [Required(AllowEmptyStrings = false)]

@@ -99,13 +99,13 @@ public sealed class EsciOptionsValidator : IValidateOptions<EsciOptions>
     public ValidateOptionsResult Validate(string? name, EsciOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ExamplesPath)) failures.Add("ExamplesPath: set the Shopping Queries examples export (CSV or JSONL).");
-        if (options.ProductFields.Count == 0) failures.Add("ProductFields: name at least one product column (e.g. product_title).");
+        if (string.IsNullOrWhiteSpace(options.ExamplesPath)) failures.Add("examplesPath: set the Shopping Queries examples export (CSV or JSONL).");
+        if (options.ProductFields.Count == 0) failures.Add("productFields: name at least one product column (e.g. product_title).");
         foreach (var field in options.ProductFields.Where(f => !KnownProductFields.Contains(f)))
         {
-            failures.Add($"ProductFields: '{field}' is not a Shopping Queries product column ({string.Join(", ", KnownProductFields)}).");
+            failures.Add($"productFields: '{field}' is not a Shopping Queries product column ({string.Join(", ", KnownProductFields)}).");
         }
-        if (options.TrainSize + options.ValidationSize + options.TestSize == 0) failures.Add("TrainSize, ValidationSize and TestSize are all 0: nothing to load.");
+        if (options.TrainSize + options.ValidationSize + options.TestSize == 0) failures.Add("trainSize, validationSize and testSize are all 0: nothing to load.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -35,10 +35,10 @@ public sealed class FormatEvaluator : IDomainEvaluator
         Func<string, string?>? extract = options.Evaluation switch
         {
             FormatEvaluation.ExactMatch => null,
-            FormatEvaluation.Regex => RegexExtractor(options.Pattern ?? throw new InvalidOperationException("Pattern: Evaluation is Regex but no pattern is set.")),
+            FormatEvaluation.Regex => RegexExtractor(options.Pattern ?? throw new InvalidOperationException("pattern: evaluation is regex but no pattern is set.")),
             FormatEvaluation.Extractor => (context.AnswerExtractors
-                    ?? throw new InvalidOperationException($"Extractor: Evaluation is Extractor ('{options.Extractor}') but the host offers no answer extractors."))
-                (options.Extractor ?? throw new InvalidOperationException("Extractor: Evaluation is Extractor but no extractor name is set.")).Extract,
+                    ?? throw new InvalidOperationException($"extractor: evaluation is extractor ('{options.Extractor}') but the host offers no answer extractors."))
+                (options.Extractor ?? throw new InvalidOperationException("extractor: evaluation is extractor but no extractor name is set.")).Extract,
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Evaluation, "unknown Evaluation"),
         };
         return new FormatEvaluator(extract, options);

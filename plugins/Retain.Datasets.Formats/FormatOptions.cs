@@ -102,13 +102,13 @@ public sealed class FormatOptionsValidator<TOptions> : IValidateOptions<TOptions
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.TrainPath)) failures.Add("TrainPath: set the data file.");
+        if (string.IsNullOrWhiteSpace(options.TrainPath)) failures.Add("trainPath: set the data file.");
         double held = (options.ValidationPath is null ? options.ValidationFraction : 0) + (options.TestPath is null ? options.TestFraction : 0);
-        if (held >= 1) failures.Add($"ValidationFraction + TestFraction ({held}) must be below 1 so that TrainPath leaves rows to train on.");
+        if (held >= 1) failures.Add($"validationFraction + testFraction ({held}) must be below 1 so that trainPath leaves rows to train on.");
         switch (options.Evaluation)
         {
             case FormatEvaluation.Regex when string.IsNullOrEmpty(options.Pattern):
-                failures.Add("Pattern: Evaluation is Regex but no pattern is set.");
+                failures.Add("pattern: evaluation is regex but no pattern is set.");
                 break;
             case FormatEvaluation.Regex:
                 try
@@ -117,11 +117,11 @@ public sealed class FormatOptionsValidator<TOptions> : IValidateOptions<TOptions
                 }
                 catch (ArgumentException e)
                 {
-                    failures.Add($"Pattern: '{options.Pattern}' is not a valid regular expression: {e.Message}");
+                    failures.Add($"pattern: '{options.Pattern}' is not a valid regular expression: {e.Message}");
                 }
                 break;
             case FormatEvaluation.Extractor when string.IsNullOrWhiteSpace(options.Extractor):
-                failures.Add("Extractor: Evaluation is Extractor but no answer-extractor name is set (e.g. last-number).");
+                failures.Add("extractor: evaluation is extractor but no answer-extractor name is set (e.g. last-number).");
                 break;
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -46,7 +46,7 @@ public sealed class MathOptionsValidator<TOptions> : IValidateOptions<TOptions> 
     public ValidateOptionsResult Validate(string? name, TOptions options) =>
         options.PromptTemplate?.Contains(MathOptions.QuestionPlaceholder, StringComparison.Ordinal) == true
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"PromptTemplate must contain {MathOptions.QuestionPlaceholder} (it is '{options.PromptTemplate}').");
+            : ValidateOptionsResult.Fail($"promptTemplate must contain {MathOptions.QuestionPlaceholder} (it is '{options.PromptTemplate}').");
 }
 
 /// <summary>Options of the <c>gsm8k</c> dataset.</summary>

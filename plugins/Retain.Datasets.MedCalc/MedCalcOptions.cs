@@ -56,18 +56,18 @@ public sealed class MedCalcOptionsValidator : IValidateOptions<MedCalcOptions>
     public ValidateOptionsResult Validate(string? name, MedCalcOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.TestPath)) failures.Add("TestPath: set the MedCalc-Bench test CSV.");
+        if (string.IsNullOrWhiteSpace(options.TestPath)) failures.Add("testPath: set the MedCalc-Bench test CSV.");
         if (options.TrainPath is null && options.ValidationFraction + options.TestFraction >= 1)
         {
-            failures.Add($"ValidationFraction ({options.ValidationFraction}) + TestFraction ({options.TestFraction}) must be below 1 so that TestPath leaves rows to train on (or set TrainPath).");
+            failures.Add($"validationFraction ({options.ValidationFraction}) + testFraction ({options.TestFraction}) must be below 1 so that testPath leaves rows to train on (or set trainPath).");
         }
         if (options.TrainPath is not null && options.ValidationFraction >= 1)
         {
-            failures.Add($"ValidationFraction ({options.ValidationFraction}) must be below 1 so that TrainPath leaves rows to train on.");
+            failures.Add($"validationFraction ({options.ValidationFraction}) must be below 1 so that trainPath leaves rows to train on.");
         }
         if (options.PromptStyle == MedCalcPromptStyle.OneShot && string.IsNullOrWhiteSpace(options.OneShotPath))
         {
-            failures.Add("OneShotPath: PromptStyle OneShot needs MedCalc-Bench's one_shot_finalized_explanation.json.");
+            failures.Add("oneShotPath: promptStyle one-shot needs MedCalc-Bench's one_shot_finalized_explanation.json.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -7,7 +7,7 @@ namespace Retain.Datasets.Reading;
 /// in the <see cref="DataReport"/>, <see cref="BadRowPolicy.Fail"/> stops the load with a <see cref="DataException"/>
 /// naming the file, the line and the reason.
 /// </summary>
-public sealed class RowIssues(BadRowPolicy policy, DataReport report, string optionName = "BadRows")
+public sealed class RowIssues(BadRowPolicy policy, DataReport report, string optionName = "badRows")
 {
     /// <summary>The policy applied.</summary>
     public BadRowPolicy Policy => policy;
@@ -17,7 +17,7 @@ public sealed class RowIssues(BadRowPolicy policy, DataReport report, string opt
     {
         if (policy == BadRowPolicy.Fail)
         {
-            throw new DataException($"{file}:{line}: {reason}. Fix the row, or set {optionName} to Skip to skip such rows and list them in the data report.");
+            throw new DataException($"{file}:{line}: {reason}. Fix the row, or set the dataset option {optionName} to skip to skip such rows and list them in the data report.");
         }
         report.Reject(file, line, reason);
     }

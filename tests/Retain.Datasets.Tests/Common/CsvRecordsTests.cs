@@ -76,7 +76,7 @@ public sealed class CsvRecordsTests
         var report = new DataReport();
         var error = Should.Throw<DataException>(() => CsvTable.Read(path, ["x"], new RowIssues(BadRowPolicy.Fail, report), report).ToList());
         error.Message.ShouldStartWith($"{path}:3: the row has 1 fields");
-        error.Message.ShouldContain("set BadRows to Skip");
+        error.Message.ShouldContain("set the dataset option badRows to skip");
     }
 
     [Fact]

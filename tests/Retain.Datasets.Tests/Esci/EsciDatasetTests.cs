@@ -163,8 +163,8 @@ public sealed class EsciDatasetTests
     {
         var validator = new EsciOptionsValidator();
         validator.Validate(null, new EsciOptions()).Succeeded.ShouldBeTrue();
-        validator.Validate(null, new EsciOptions { ProductFields = ["product_price"] }).FailureMessage!.ShouldContain("ProductFields: 'product_price'");
-        validator.Validate(null, new EsciOptions { TrainSize = 0, ValidationSize = 0, TestSize = 0 }).FailureMessage!.ShouldContain("TrainSize, ValidationSize and TestSize");
+        validator.Validate(null, new EsciOptions { ProductFields = ["product_price"] }).FailureMessage!.ShouldContain("productFields: 'product_price'");
+        validator.Validate(null, new EsciOptions { TrainSize = 0, ValidationSize = 0, TestSize = 0 }).FailureMessage!.ShouldContain("trainSize, validationSize and testSize");
     }
 
     private static string ReverseRows(string csv)

@@ -107,9 +107,9 @@ public sealed class FormatDatasetTests
     {
         var validator = new FormatOptionsValidator<JsonlOptions>();
         validator.Validate(null, new JsonlOptions { TrainPath = "x.jsonl" }).Succeeded.ShouldBeTrue();
-        validator.Validate(null, new JsonlOptions()).FailureMessage!.ShouldContain("TrainPath");
-        validator.Validate(null, new JsonlOptions { TrainPath = "x", Evaluation = FormatEvaluation.Regex, Pattern = "(" }).FailureMessage!.ShouldContain("Pattern: '(' is not a valid regular expression");
-        validator.Validate(null, new JsonlOptions { TrainPath = "x", Evaluation = FormatEvaluation.Extractor }).FailureMessage!.ShouldContain("Extractor:");
-        validator.Validate(null, new JsonlOptions { TrainPath = "x", ValidationFraction = 0.5, TestFraction = 0.5 }).FailureMessage!.ShouldContain("ValidationFraction + TestFraction");
+        validator.Validate(null, new JsonlOptions()).FailureMessage!.ShouldContain("trainPath");
+        validator.Validate(null, new JsonlOptions { TrainPath = "x", Evaluation = FormatEvaluation.Regex, Pattern = "(" }).FailureMessage!.ShouldContain("pattern: '(' is not a valid regular expression");
+        validator.Validate(null, new JsonlOptions { TrainPath = "x", Evaluation = FormatEvaluation.Extractor }).FailureMessage!.ShouldContain("extractor:");
+        validator.Validate(null, new JsonlOptions { TrainPath = "x", ValidationFraction = 0.5, TestFraction = 0.5 }).FailureMessage!.ShouldContain("validationFraction + testFraction");
     }
 }

@@ -61,7 +61,7 @@ public sealed class FormatEvaluatorTests
     public void Extractor_mode_needs_the_hosts_extractors()
     {
         Should.Throw<InvalidOperationException>(() => new JsonlDataset(new JsonlOptions { TrainPath = "x", Evaluation = FormatEvaluation.Extractor, Extractor = "boxed" })
-            .CreateEvaluator(TestData.Context())).Message.ShouldContain("Extractor");
+            .CreateEvaluator(TestData.Context())).Message.ShouldContain("extractor");
     }
 
     [Fact]

@@ -131,6 +131,6 @@ public sealed class Gsm8kTests
     {
         var validator = new MathOptionsValidator<Gsm8kOptions>();
         validator.Validate(null, new Gsm8kOptions()).Succeeded.ShouldBeTrue();
-        validator.Validate(null, new Gsm8kOptions { PromptTemplate = "Solve:" }).FailureMessage!.ShouldContain("PromptTemplate must contain {question}");
+        validator.Validate(null, new Gsm8kOptions { PromptTemplate = "Solve:" }).FailureMessage!.ShouldContain("promptTemplate must contain {question}");
     }
 }

@@ -116,7 +116,7 @@ public sealed class MedCalcDatasetTests
     {
         var error = Should.Throw<DataException>(() => Load(new MedCalcOptions { TestPath = "medcalc/bad_rows.csv" }));
         error.Message.ShouldContain("bad_rows.csv:3: Calculator ID 1 has no grading rule");
-        error.Message.ShouldContain("BadRows");
+        error.Message.ShouldContain("badRows");
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class MedCalcDatasetTests
         validator.Validate(null, new MedCalcOptions()).Succeeded.ShouldBeTrue();
         var fractions = validator.Validate(null, new MedCalcOptions { TestFraction = 0.6, ValidationFraction = 0.4 });
         fractions.Failed.ShouldBeTrue();
-        fractions.FailureMessage.ShouldContain("ValidationFraction (0.4) + TestFraction (0.6)");
+        fractions.FailureMessage.ShouldContain("validationFraction (0.4) + testFraction (0.6)");
         validator.Validate(null, new MedCalcOptions { TrainPath = "x.csv", TestFraction = 0.9, ValidationFraction = 0.4 }).Succeeded.ShouldBeTrue();
 
         var results = new List<ValidationResult>();

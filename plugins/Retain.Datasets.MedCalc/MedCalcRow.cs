@@ -114,7 +114,9 @@ public sealed record MedCalcRow
                     if (!MedCalcAnswer.WeeksDaysPattern().IsMatch(GroundTruthAnswer)) return $"Ground Truth Answer '{GroundTruthAnswer}' is not a (weeks, days) pair";
                     break;
                 case AnswerKind.Integer:
-                    if (PyExpression.Evaluate(GroundTruthAnswer).IsFloat) return $"Ground Truth Answer '{GroundTruthAnswer}' is not an integer";
+                    // evaluate.py compares round(answer) with eval(truth): 160.0 can be matched, 160.5 never.
+                    var truth = PyExpression.Evaluate(GroundTruthAnswer);
+                    if (truth.IsFloat && !double.IsInteger(truth.Float)) return $"Ground Truth Answer '{GroundTruthAnswer}' is not a whole number, so no rounded answer can match it";
                     break;
                 case AnswerKind.Decimal:
                     PyExpression.Evaluate(GroundTruthAnswer);

@@ -95,12 +95,27 @@ public sealed class MedCalcDatasetTests
         rejected[0].Reason.ShouldBe("Calculator ID 1 has no grading rule in MedCalc-Bench's evaluate.py");
         rejected[1].Reason.ShouldBe("Calculator ID 'two' is not an integer");
         rejected[2].Reason.ShouldBe("empty target: the Ground Truth Explanation is empty");
-        rejected[3].Reason.ShouldBe("Ground Truth Answer '3.5' is not an integer");
+        rejected[3].Reason.ShouldBe("Ground Truth Answer '3.5' is not a whole number, so no rounded answer can match it");
         rejected[4].Reason.ShouldContain("Lower Limit 11 exceeds Upper Limit 9");
         rejected[5].Reason.ShouldStartWith("malformed CSV: a quote appears inside an unquoted field on line 8");
         rejected[6].Reason.ShouldBe("the row has 12 fields but the header has 14");
         rejected[7].Reason.ShouldContain("day is out of range");
         rejected[8].Reason.ShouldBe("empty Patient Note");
+    }
+
+    [Fact]
+    public void Early_variant_with_float_integer_answers_loads_and_grades_its_own_targets()
+    {
+        // The 2024-06-14 file writes some integer answers as 160.0 (evaluate.py: round(160.0) == 160.0 holds) and
+        // gives calculator 69 the 'date' output type; grading goes by calculator id, so every row stays gradable.
+        var splits = Load(new MedCalcOptions { TestPath = "medcalc_bench/test_data.early_2024-06-14.csv", BadRows = BadRowPolicy.Skip, TestFraction = 0, ValidationFraction = 0 });
+        splits.Report.RowsRead.ShouldBe(1047);
+        splits.Report.Rejected.ShouldBeEmpty();
+        splits.Train.Count.ShouldBe(1047);
+        var evaluator = new MedCalcEvaluator(16);
+        var verdicts = splits.Train.Select(e => evaluator.Grade(e, e.Target)).ToList();
+        verdicts.ShouldAllBe(v => v.Correct);
+        splits.Train.ShouldContain(e => e.Reference == "160.0");
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class CsvRecordsTests
     [Fact]
     public void Utf8_bom_is_not_part_of_the_first_column_name()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"retain-bom-{Guid.NewGuid():N}.csv");
+        string path = TestData.TempFile("", ".csv");
         File.WriteAllText(path, "x,y\n1,é\n", new System.Text.UTF8Encoding(true));
         var report = new DataReport();
         CsvTable.Read(path, ["x", "y"], new RowIssues(BadRowPolicy.Fail, report), report).Single()["y"].ShouldBe("é");

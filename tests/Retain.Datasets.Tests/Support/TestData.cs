@@ -35,10 +35,19 @@ internal static class TestData
     /// <summary>A load context over fixtures and shared data.</summary>
     public static DatasetLoadContext Context(int seed = 1234) => new() { Data = TestLocator.Default, Seed = seed };
 
-    /// <summary>Writes <paramref name="text"/> to a fresh temporary file with the given extension.</summary>
+    /// <summary>Scratch files of this test run, under the test output folder; emptied when the run starts.</summary>
+    private static readonly Lazy<string> ScratchDir = new(() =>
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "scratch");
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Directory.CreateDirectory(dir);
+        return dir;
+    });
+
+    /// <summary>Writes <paramref name="text"/> to a fresh scratch file with the given extension.</summary>
     public static string TempFile(string text, string extension)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"retain-datasets-{Guid.NewGuid():N}{extension}");
+        var path = Path.Combine(ScratchDir.Value, $"{Guid.NewGuid():N}{extension}");
         File.WriteAllText(path, text);
         return path;
     }

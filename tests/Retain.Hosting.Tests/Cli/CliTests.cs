@@ -63,3 +63,43 @@ public class TokenizeCliTests
         error.ShouldContain("no file or directory at /no/such/dir");
     }
 }
+
+public class DataStatsCliTests
+{
+    [Fact]
+    public void Data_stats_reports_rows_splits_and_token_lengths()
+    {
+        var csv = Retain.Testing.TestPaths.SharedFile("data", "medcalc_bench", "test_data.csv");
+        var (code, output, error) = TestBuild.Cli(["data", "stats", "--dataset", "medcalc", "--path", csv, "--model", Retain.Testing.TestPaths.SharedFile("models", "tokenizers", "qwen3"), "--json"]);
+
+        code.ShouldBe(0, error);
+        using var json = JsonDocument.Parse(output);
+        json.RootElement.GetProperty("rowsRead").GetInt32().ShouldBe(1047);
+        var splits = json.RootElement.GetProperty("splits");
+        (splits.GetProperty("train").GetInt32() + splits.GetProperty("validation").GetInt32() + splits.GetProperty("test").GetInt32()).ShouldBe(1047);
+        var total = json.RootElement.GetProperty("tokens").GetProperty("test").GetProperty("total");
+        total.GetProperty("count").GetInt32().ShouldBe(splits.GetProperty("test").GetInt32() - json.RootElement.GetProperty("tokens").GetProperty("test").GetProperty("overLength").GetInt32());
+        total.GetProperty("max").GetInt32().ShouldBeLessThanOrEqualTo(1024);
+    }
+
+    [Fact]
+    public void Data_stats_lists_rejected_rows_with_file_and_line()
+    {
+        using var temp = new Retain.Testing.TempFolder();
+        var file = temp.File("train.jsonl", "{\"prompt\": \"2+2?\", \"completion\": \"4\"}\n{not json\n{\"prompt\": \"3+3?\", \"completion\": \"\"}\n{\"prompt\": \"1+1?\", \"completion\": \"2\"}\n");
+
+        var (code, output, error) = TestBuild.Cli(["data", "stats", "--dataset", "jsonl", "--path", file, "--option", "badRows=skip", "--json"]);
+
+        code.ShouldBe(0, error);
+        using var json = JsonDocument.Parse(output);
+        var rejected = json.RootElement.GetProperty("rejected").EnumerateArray().Select(e => e.GetString()!).ToList();
+        rejected.Count.ShouldBe(2);
+        rejected[0].ShouldStartWith($"{file}:2:");
+        rejected[1].ShouldStartWith($"{file}:3:");
+        json.RootElement.GetProperty("rowsRead").GetInt32().ShouldBe(4);
+
+        var failing = TestBuild.Cli(["data", "stats", "--dataset", "jsonl", "--path", file]);
+        failing.ExitCode.ShouldBe(1);
+        failing.Err.ShouldContain($"{file}:2");
+    }
+}

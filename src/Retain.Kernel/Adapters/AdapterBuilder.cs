@@ -4,8 +4,11 @@ using Retain.Training;
 namespace Retain.Kernel.Adapters;
 
 /// <summary>The kernel side of <see cref="IAdapterBuilder"/>: what an <see cref="IModelAdapter"/> may change in a loaded model.</summary>
-public sealed class AdapterBuilder(TransformerModel model) : IAdapterBuilder
+public sealed class AdapterBuilder(TransformerModel model, int seed) : IAdapterBuilder
 {
+    /// <inheritdoc />
+    public int Seed => seed;
+
     /// <inheritdoc />
     public IReadOnlyList<string> LinearModules => TransformerModel.LinearModuleKinds;
 

@@ -44,8 +44,8 @@ public sealed record TrainingOptions
     /// <summary>Global gradient-norm clipping threshold; 0 disables clipping.</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
-    /// <summary>Seed of LoRA dropout masks.</summary>
-    public ulong Seed { get; init; } = 1234;
+    /// <summary>The run's seed: handed to adapters (<see cref="Retain.Training.IAdapterBuilder.Seed"/>) and seeding LoRA dropout masks.</summary>
+    public int Seed { get; init; } = 1234;
 
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the setting.</summary>
     public void Validate()

@@ -64,7 +64,7 @@ public sealed class TrainingSession : IDisposable
             _reference = new TransformerModel(model.Config, model.Backend, model.Options);
             _reference.CopyWeightsFrom(model);
         }
-        var builder = new AdapterBuilder(model);
+        var builder = new AdapterBuilder(model, options.Seed);
         foreach (var adapter in _adapters) adapter.Configure(builder);
 
         model.Parameters.EnsureGradients();
@@ -159,7 +159,7 @@ public sealed class TrainingSession : IDisposable
             var batch = microBatches[k];
             var record = _records[k];
             int m = batch.ScoredCount;
-            ulong seed = Options.Seed * 0x9E3779B97F4A7C15UL + (ulong)StepCount * 0xBF58476D1CE4E5B9UL + (ulong)k;
+            ulong seed = (ulong)(uint)Options.Seed * 0x9E3779B97F4A7C15UL + (ulong)StepCount * 0xBF58476D1CE4E5B9UL + (ulong)k;
             _model.Forward(batch.Inputs, training: true, dropoutSeed: seed);
 
             var tokens = record.Tokens;

@@ -81,8 +81,8 @@ public sealed partial class TransformerModel
         }
         b.RopeForward(a.Q, RopeCos(l), RopeSin(l), ws.Positions, n, h, hd);
         b.RopeForward(a.K, RopeCos(l), RopeSin(l), ws.Positions, n, kvh, hd);
-        b.AttentionForward(a.Attention, training ? a.Probabilities : BufferView<float>.None, a.Q, a.K, a.V,
-            Config.SlidingLayers[l] ? ws.SlidingStart : ws.GlobalStart, rows, length, h, kvh, hd, c.AttentionScale);
+        b.AttentionForward(a.Attention, training ? a.AttentionSaved : BufferView<float>.None, a.Q, a.K, a.V,
+            Config.SlidingLayers[l] ? ws.SlidingStart : ws.GlobalStart, rows, length, h, kvh, hd, c.AttentionScale, ws.SaveProbabilities);
         w.O.Forward(b, a.Attention, a.AttentionOut, n, a.LowRank[3], seed, training);
 
         var middle = training ? a.Middle : a.Input;
@@ -214,8 +214,8 @@ public sealed partial class TransformerModel
             dAttentionOut = ws.HiddenGrad;
         }
         w.O.Backward(b, ws.AttentionGrad, false, dAttentionOut, a.Attention, n, a.LowRank[3], scratchR, scratchIn, true);
-        b.AttentionBackward(ws.QGrad, ws.KGrad, ws.VGrad, ws.AttentionGrad, a.Q, a.K, a.V, a.Probabilities,
-            c.SlidingLayers[l] ? ws.SlidingStart : ws.GlobalStart, rows, length, h, kvh, hd, c.AttentionScale);
+        b.AttentionBackward(ws.QGrad, ws.KGrad, ws.VGrad, ws.AttentionGrad, a.Q, a.K, a.V, a.AttentionSaved,
+            c.SlidingLayers[l] ? ws.SlidingStart : ws.GlobalStart, rows, length, h, kvh, hd, c.AttentionScale, ws.SaveProbabilities);
         b.RopeBackward(ws.QGrad, RopeCos(l), RopeSin(l), ws.Positions, n, h, hd);
         b.RopeBackward(ws.KGrad, RopeCos(l), RopeSin(l), ws.Positions, n, kvh, hd);
         var dq = ws.QGrad;

@@ -11,6 +11,12 @@ public sealed record ModelOptions
     /// </summary>
     public long LogitsBudget { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// Largest per-layer attention probability block (rows × heads × length², floats) kept for backward; above it the
+    /// forward keeps each row's log-sum-exp and the backward recomputes the probabilities (memory for long sequences).
+    /// </summary>
+    public long AttentionProbabilityBudget { get; init; } = 8L << 20;
+
     /// <summary>Rotary table length; 0 = the config's max_position_embeddings (capped at 131072).</summary>
     public int MaxPositions { get; init; }
 }

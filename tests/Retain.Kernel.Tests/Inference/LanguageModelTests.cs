@@ -93,6 +93,13 @@ public sealed class LanguageModelTests
         float.IsNaN(logProbs[0][0]).ShouldBeTrue();
         logProbs[0].Length.ShouldBe(40);
 
+        string json = Scorer.FormatJson(golden[..3], logProbs[0].AsSpan(0, 3));
+        json.ShouldStartWith("{\"ids\": [1, 403, 407], \"logprobs\": [null, ");
+        using (var parsed = JsonDocument.Parse(json))
+        {
+            parsed.RootElement.GetProperty("logprobs")[2].GetSingle().ShouldBe(logProbs[0][2]);
+        }
+
         var perturbed = golden[25..40].ToArray();
         perturbed[3] = perturbed[3] == 300 ? 301 : 300;
         var scores = scorer.Continuations([(golden[..25], golden[25..40]), (golden[..25], perturbed), (golden[..1], golden[1..7])]);

@@ -358,7 +358,7 @@ public sealed unsafe class CpuBackend : IBackend
         }
         if (kvHeads <= 0 || heads % kvHeads != 0) throw new ArgumentException($"{heads} query heads cannot be grouped over {kvHeads} key/value heads.");
         long cacheSize = slotCount * capacity * kvDim;
-        CachedAttention.Forward(_workers, P(output, (long)rows * heads * headDim, nameof(output)), P(q, (long)rows * heads * headDim, nameof(q)),
+        CachedAttention.Forward(_workers, _gemm.Sequential, P(output, (long)rows * heads * headDim, nameof(output)), P(q, (long)rows * heads * headDim, nameof(q)),
             P(keyCache, cacheSize, nameof(keyCache)), P(valueCache, cacheSize, nameof(valueCache)), sp, pp, rows, capacity, heads, kvHeads, headDim, scale, window);
     }
 

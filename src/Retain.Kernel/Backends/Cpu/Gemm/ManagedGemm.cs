@@ -18,7 +18,8 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
     private const int KC = 256;
     private const int MC = 96;
     private const int NC = 3072;
-    private const int SmallM = 4;
+    /// <summary>Up to this many rows of A, products skip packing (dot products / row updates).</summary>
+    public const int SmallM = 4;
 
     [ThreadStatic] private static nint t_packA;
     [ThreadStatic] private static nint t_packB;

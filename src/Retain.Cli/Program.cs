@@ -1,1 +1,3 @@
-return 0;
+using Retain.Cli;
+
+return RetainCommand.Run(args);

@@ -22,6 +22,9 @@ public interface IAdapterBuilder
     /// <summary>Number of transformer layers.</summary>
     int LayerCount { get; }
 
+    /// <summary>The run's seed, for adapters that initialise parameters or draw dropout masks.</summary>
+    int Seed { get; }
+
     /// <summary>Freezes every base parameter; only adapter parameters train.</summary>
     void FreezeBaseModel();
 

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Retain.Hosting.Plugins;
+using Spectre.Console;
+
+namespace Retain.Cli.Commands;
+
+/// <summary>Options and helpers several verbs share.</summary>
+public static class CommonOptions
+{
+    /// <summary>JSON output settings.</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary><c>--plugins DIR</c>, repeatable: extra plugin folders searched first.</summary>
+    public static Option<string[]> PluginPaths() => new("--plugins")
+    {
+        Description = "Extra plugin folder (repeatable); searched before RETAIN_PLUGIN_PATH and the default plugins folder.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The search paths for <c>--plugins</c> values.</summary>
+    public static IEnumerable<PluginSearchPath> SearchPaths(string[]? paths)
+        => (paths ?? []).Select(p => new PluginSearchPath(p, "--plugins"));
+
+    /// <summary>A Spectre console writing to the command's output (plain text when it is not a terminal).</summary>
+    public static IAnsiConsole Console(CliConsole console) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(console.Out),
+        Ansi = console.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = console.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        Interactive = console.IsTerminal ? InteractionSupport.Detect : InteractionSupport.No,
+    });
+}

@@ -1,0 +1,42 @@
+using System.ComponentModel;
+using System.Reflection;
+using Retain.Hosting.Configuration;
+
+namespace Retain.Cli.Commands;
+
+/// <summary>Describes an options class for listings: each key, its type, its default and its description.</summary>
+public static class OptionsDescription
+{
+    /// <summary>The options of a component, or an empty list.</summary>
+    public static IReadOnlyList<object> Of(Type? optionsType)
+    {
+        if (optionsType is null) return [];
+        var defaults = Activator.CreateInstance(optionsType);
+        return optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.SetMethod!.IsPublic)
+            .Select(p => (object)new
+            {
+                name = ConfigurationKeys.JsonName(p.Name),
+                type = TypeName(p.PropertyType),
+                @default = Format(p.GetValue(defaults)),
+                description = p.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "",
+            })
+            .ToList();
+    }
+
+    private static string TypeName(Type type)
+    {
+        if (Nullable.GetUnderlyingType(type) is { } inner) return TypeName(inner) + "?";
+        if (type.IsEnum) return string.Join("|", Enum.GetNames(type).Select(StrictBinder.Kebab));
+        if (type.IsGenericType) return type.Name[..type.Name.IndexOf('`')] + "<" + string.Join(", ", type.GetGenericArguments().Select(TypeName)) + ">";
+        return type.Name switch { "Double" => "number", "Single" => "number", "Int32" => "integer", "Int64" => "integer", "Boolean" => "bool", "String" => "string", _ => type.Name };
+    }
+
+    private static object? Format(object? value) => value switch
+    {
+        null => null,
+        Enum e => StrictBinder.Kebab(e.ToString()),
+        System.Collections.IEnumerable items and not string => items.Cast<object?>().Select(Format).ToList(),
+        _ => value,
+    };
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Retain.Cli.Commands;
+
+namespace Retain.Cli;
+
+/// <summary>The `retain` command tree. Each verb lives in Commands/ and adds itself here.</summary>
+public static class RetainCommand
+{
+    /// <summary>Parses and runs; returns the process exit code (<see cref="ExitCodes"/>).</summary>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var console = new CliConsole(output ?? Console.Out, error ?? Console.Error);
+        var root = new RootCommand("Retain: domain-specific fine-tuning of LLMs that keeps their general capabilities.");
+        root.Subcommands.Add(PluginsCommand.Create(console));
+        root.Subcommands.Add(ConfigCommand.Create(console));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors) console.Error.WriteLine($"error: {problem.Message}");
+            console.Error.WriteLine("Run 'retain --help' (or 'retain <verb> --help') for usage.");
+            return ExitCodes.Usage;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
+    }
+}

@@ -1,0 +1,45 @@
+namespace Retain.Hosting.Configuration;
+
+/// <summary>
+/// Environment variables the tool itself reads. Every other <c>RETAIN_*</c> variable is a configuration override
+/// (<c>RETAIN_training__epochs=2</c> sets <c>training.epochs</c>).
+/// </summary>
+public static class RetainEnvironment
+{
+    /// <summary>Extra plugin folders, separated by the platform's path separator.</summary>
+    public const string PluginPath = "RETAIN_PLUGIN_PATH";
+
+    /// <summary>Extra data roots, separated by the platform's path separator.</summary>
+    public const string DataPath = "RETAIN_DATA_PATH";
+
+    /// <summary>Where caches live (default: ~/.cache/retain).</summary>
+    public const string CacheDir = "RETAIN_CACHE_DIR";
+
+    /// <summary>The shared test material (tests only).</summary>
+    public const string Shared = "RETAIN_SHARED";
+
+    /// <summary>Worker threads of the CPU backend.</summary>
+    public const string Threads = "RETAIN_THREADS";
+
+    /// <summary>Forces a GEMM implementation of the CPU backend (<c>managed</c> or <c>openblas</c>).</summary>
+    public const string Gemm = "RETAIN_GEMM";
+
+    /// <summary>The names above, which are never configuration overrides.</summary>
+    public static IReadOnlySet<string> Reserved { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        PluginPath, DataPath, CacheDir, Shared, Threads, Gemm,
+    };
+
+    /// <summary>The override prefix.</summary>
+    public const string OverridePrefix = "RETAIN_";
+
+    /// <summary>Splits a path-list variable into its entries.</summary>
+    public static IReadOnlyList<string> PathList(string variable)
+        => (Environment.GetEnvironmentVariable(variable) ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The cache root.</summary>
+    public static string CacheRoot => Environment.GetEnvironmentVariable(CacheDir) is { Length: > 0 } dir
+        ? Path.GetFullPath(dir)
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "retain");
+}

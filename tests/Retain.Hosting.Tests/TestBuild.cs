@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Reflection;
+using Retain.Testing;
+
+namespace Retain.Hosting.Tests;
+
+/// <summary>Where the build put what the tests need, and helpers to run the CLI and dotnet.</summary>
+internal static class TestBuild
+{
+    private static string Metadata(string key)
+        => typeof(TestBuild).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    /// <summary>The build configuration the tests were built with.</summary>
+    public static string Configuration => Metadata("Configuration");
+
+    /// <summary>Fixture plugins (GreeterOne, GreeterTwo, ThrowingPlugin), one folder each.</summary>
+    public static string FixturePlugins => Metadata("FixturePluginsDir");
+
+    /// <summary>The CLI's output folder (its plugins/ subfolder holds the in-repo plugins).</summary>
+    public static string CliDirectory => TestPaths.RepoFile("src", "Retain.Cli", "bin", Configuration, "net10.0");
+
+    /// <summary>The in-repo plugins as the CLI sees them.</summary>
+    public static string RepoPlugins => Path.Combine(CliDirectory, "plugins");
+
+    /// <summary>Copies one fixture plugin folder into <paramref name="destination"/>/<paramref name="name"/>.</summary>
+    public static string CopyPlugin(string fixture, string destination, string? name = null)
+    {
+        var source = Path.Combine(FixturePlugins, fixture);
+        var target = Path.Combine(destination, name ?? fixture);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        return target;
+    }
+
+    /// <summary>Runs the built CLI; returns exit code, stdout and stderr.</summary>
+    public static (int ExitCode, string Out, string Err) Cli(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
+        => Run("dotnet", [Path.Combine(CliDirectory, "retain.dll"), .. args], environment, workingDirectory);
+
+    /// <summary>Runs a process to completion.</summary>
+    public static (int ExitCode, string Out, string Err) Run(string file, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null, int timeoutSeconds = 300)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeoutSeconds * 1000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in {timeoutSeconds}s");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

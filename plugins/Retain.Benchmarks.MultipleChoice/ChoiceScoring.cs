@@ -47,7 +47,8 @@ public static class ChoiceScoring
         for (int k = 0; k < items.Count; k++)
         {
             var item = items[k];
-            var lls = results.Skip(offset).Take(item.Requests.Count).Select(r => r.LogLikelihood).ToList();
+            var lls = new List<double>(item.Requests.Count);
+            for (int r = 0; r < item.Requests.Count; r++) lls.Add(results[offset + r].LogLikelihood);
             offset += item.Requests.Count;
             var verdict = Judge(lls, item.Choices);
             verdicts.Add(verdict);

@@ -43,7 +43,7 @@ public sealed partial class HellaSwagBenchmark(ChoiceFileOptions options) : Choi
             {
                 throw new DataException($"{path}:{i + 2}: label '{lines[i + 1]}' is not 0-3.");
             }
-            var endings = lines.Skip(i + 2).Take(4).Select(Preprocess).ToList();
+            var endings = lines.GetRange(i + 2, 4).ConvertAll(Preprocess);
             items.Add(ChoiceItem.SharedContext(Query(lines[i]), endings, label));
         }
         return items;
@@ -85,7 +85,7 @@ public sealed partial class HellaSwagBenchmark(ChoiceFileOptions options) : Choi
     {
         using Stream file = File.OpenRead(path);
         using Stream stream = path.EndsWith(".bz2", StringComparison.OrdinalIgnoreCase) ? new BZip2InputStream(file) : file;
-        using var reader = new StreamReader(stream, new UTF8Encoding(false, true));
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
         var lines = new List<string>();
         try
         {

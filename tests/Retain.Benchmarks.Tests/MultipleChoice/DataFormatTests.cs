@@ -7,7 +7,11 @@ namespace Retain.Benchmarks.Tests.MultipleChoice;
 /// <summary>The converted files in shared/data/general_mc rebuilt into lm-eval's requests.</summary>
 public class DataFormatTests
 {
-    private static IReadOnlyList<ChoiceItem> Load(ChoiceBenchmark benchmark) => benchmark.Load(TestData.Shared());
+    // Decompressing HellaSwag takes seconds; the tests share one load.
+    private static readonly Lazy<IReadOnlyList<ChoiceItem>> HellaSwag = new(() => new HellaSwagBenchmark(new()).Load(TestData.Shared()));
+
+    private static IReadOnlyList<ChoiceItem> Load(ChoiceBenchmark benchmark) =>
+        benchmark is HellaSwagBenchmark ? HellaSwag.Value : benchmark.Load(TestData.Shared());
 
     [Fact]
     public void Counts_match_the_published_splits()

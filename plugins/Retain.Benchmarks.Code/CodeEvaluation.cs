@@ -45,16 +45,16 @@ internal static class CodeEvaluation
             }
         }
         var completions = model.Generate(requests, new ProgressAdapter(context.Progress, requests.Count * 2), context.CancellationToken);
-        var grouped = ids.Select((id, k) => (id, completions.Skip(k * sampling.Samples).Take(sampling.Samples).ToList())).ToList();
+        var grouped = ids.Select((id, k) => (id, Enumerable.Range(k * sampling.Samples, sampling.Samples).Select(j => StopStrings.Truncate(completions[j], stops)).ToList())).ToList();
         return Score(benchmark, metric, problems, grouped, context, sandbox, progressOffset: requests.Count, progressTotal: requests.Count * 2);
     }
 
     /// <summary>Scores completions produced elsewhere (one per listed doc).</summary>
     public static BenchmarkResult ScoreResponses(string benchmark, string metric, IReadOnlyList<CodeProblem> problems,
-        IReadOnlyList<ResponseRecord> responses, BenchmarkContext context, SandboxOptions sandboxOptions)
+        IReadOnlyList<ResponseRecord> responses, BenchmarkContext context, IReadOnlyList<string> stops, SandboxOptions sandboxOptions)
     {
         var ordered = Responses.Validate(responses, problems.Count, benchmark);
-        var grouped = ordered.Select(r => (r.DocId, new List<string> { r.Response })).ToList();
+        var grouped = ordered.Select(r => (r.DocId, new List<string> { StopStrings.Truncate(r.Response, stops) })).ToList();
         return Score(benchmark, metric, problems, grouped, context, new PythonSandbox(sandboxOptions), 0, ordered.Count);
     }
 
@@ -67,7 +67,7 @@ internal static class CodeEvaluation
         int offset = 0;
         foreach (var (docId, completions) in grouped)
         {
-            var results = outcomes.Skip(offset).Take(completions.Count).ToList();
+            var results = Enumerable.Range(offset, completions.Count).Select(j => outcomes[j]).ToList();
             offset += completions.Count;
             int passed = results.Count(r => r.Passed);
             double passAt1 = PassAtK.Estimate(completions.Count, passed, 1);

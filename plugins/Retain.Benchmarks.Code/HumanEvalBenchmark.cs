@@ -48,7 +48,7 @@ public sealed class HumanEvalBenchmark(HumanEvalOptions options) : IBenchmark
 
     /// <inheritdoc />
     public BenchmarkResult Score(IReadOnlyList<ResponseRecord> responses, BenchmarkContext context) =>
-        CodeEvaluation.ScoreResponses("humaneval", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, options.Sandbox);
+        CodeEvaluation.ScoreResponses("humaneval", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox);
 
     /// <summary>Reads the problems.</summary>
     public static List<CodeProblem> Load(string path) => DataFiles.ReadJsonl(path, (e, _) =>

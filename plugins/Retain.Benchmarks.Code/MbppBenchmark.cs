@@ -56,7 +56,7 @@ public sealed class MbppBenchmark(MbppOptions options) : IBenchmark
 
     /// <inheritdoc />
     public BenchmarkResult Score(IReadOnlyList<ResponseRecord> responses, BenchmarkContext context) =>
-        CodeEvaluation.ScoreResponses("mbpp", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, options.Sandbox);
+        CodeEvaluation.ScoreResponses("mbpp", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox);
 
     /// <summary>The 500 test problems in file order, with the 3-shot prompt.</summary>
     public static List<CodeProblem> Load(string path)

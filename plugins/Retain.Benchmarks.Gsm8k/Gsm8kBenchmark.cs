@@ -29,7 +29,7 @@ public sealed class Gsm8kBenchmark(Gsm8kOptions options) : IBenchmark
             prompts.Select(p => new GenerationRequest(p, settings)).ToList(),
             new ProgressAdapter(context.Progress, ids.Length), context.CancellationToken);
         var scoring = new Gsm8kScoring(StrictMatch, Gsm8kScoring.FlexibleExtract);
-        for (int i = 0; i < ids.Length; i++) scoring.Add(ids[i], prompts[i], responses[i], test[ids[i]], context.Records);
+        for (int i = 0; i < ids.Length; i++) scoring.Add(ids[i], prompts[i], StopStrings.Truncate(responses[i], Stops), test[ids[i]], context.Records);
         return scoring.Result("gsm8k");
     }
 
@@ -40,7 +40,7 @@ public sealed class Gsm8kBenchmark(Gsm8kOptions options) : IBenchmark
         var ordered = Responses.Validate(responses, test.Count, "gsm8k");
         var prompts = BuildPrompts(test, ordered.Select(r => r.DocId).ToArray(), context);
         var scoring = new Gsm8kScoring(StrictMatch, Gsm8kScoring.FlexibleExtract);
-        for (int i = 0; i < ordered.Count; i++) scoring.Add(ordered[i].DocId, prompts[i], ordered[i].Response, test[ordered[i].DocId], context.Records);
+        for (int i = 0; i < ordered.Count; i++) scoring.Add(ordered[i].DocId, prompts[i], StopStrings.Truncate(ordered[i].Response, Stops), test[ordered[i].DocId], context.Records);
         return scoring.Result("gsm8k");
     }
 

@@ -38,7 +38,7 @@ public sealed class Gsm8kChatBenchmark(Gsm8kChatOptions options) : IBenchmark
             prompts.Select(p => new GenerationRequest(p, settings, AddSpecialTokens: false)).ToList(),
             new ProgressAdapter(context.Progress, ids.Length), context.CancellationToken);
         var scoring = new Gsm8kScoring(StrictMatch, Gsm8kScoring.FlexibleExtract);
-        for (int i = 0; i < ids.Length; i++) scoring.Add(ids[i], prompts[i], responses[i], test[ids[i]], context.Records);
+        for (int i = 0; i < ids.Length; i++) scoring.Add(ids[i], prompts[i], StopStrings.Truncate(responses[i], Stops), test[ids[i]], context.Records);
         return scoring.Result("gsm8k-chat");
     }
 
@@ -48,7 +48,7 @@ public sealed class Gsm8kChatBenchmark(Gsm8kChatOptions options) : IBenchmark
         var test = Gsm8kDoc.Load(context, options.TestPath);
         var ordered = Responses.Validate(responses, test.Count, "gsm8k-chat");
         var scoring = new Gsm8kScoring(StrictMatch, Gsm8kScoring.FlexibleExtract);
-        foreach (var r in ordered) scoring.Add(r.DocId, UserMessage(test[r.DocId].Question), r.Response, test[r.DocId], context.Records);
+        foreach (var r in ordered) scoring.Add(r.DocId, UserMessage(test[r.DocId].Question), StopStrings.Truncate(r.Response, Stops), test[r.DocId], context.Records);
         return scoring.Result("gsm8k-chat");
     }
 }

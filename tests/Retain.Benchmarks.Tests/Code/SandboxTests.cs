@@ -140,11 +140,15 @@ public class SandboxTests
     }
 
     [Fact]
-    public void Many_programs_run_in_parallel_in_input_order()
+    public void Many_programs_run_in_parallel_in_input_order_and_leave_no_working_directory()
     {
-        var programs = Enumerable.Range(0, 6).Select(i => i % 2 == 0 ? "pass\n" : "assert False\n").ToList();
+        var before = SandboxDirectories();
+        var programs = Enumerable.Range(0, 6).Select(i => i % 2 == 0 ? "open('out.txt', 'w').write('x' * 1000)\n" : "assert False\n").ToList();
         _sandbox.RunAll(programs).Select(r => r.Passed).ShouldBe([true, false, true, false, true, false]);
+        SandboxDirectories().Except(before).ShouldBeEmpty();
     }
+
+    private static List<string> SandboxDirectories() => Directory.GetDirectories(Path.GetTempPath(), "retain-sandbox-*").ToList();
 
     [Fact]
     public void The_process_only_fallback_as_root_sweeps_a_daemonised_fork_bomb_by_its_uid()

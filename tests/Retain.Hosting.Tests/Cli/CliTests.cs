@@ -43,3 +43,23 @@ public class CliTests
         help.Out.ShouldContain("--set");
     }
 }
+
+public class TokenizeCliTests
+{
+    [Fact]
+    public void Tokenize_prints_ids_with_the_tokenizers_own_special_tokens()
+    {
+        // stories260K adds <s> (1); 'a' is 261 and the snowman falls back to its three UTF-8 bytes <0xE2><0x98><0x83>.
+        var (code, output, _) = TestBuild.Cli(["tokenize", "--tokenizer", Retain.Testing.TestPaths.SharedFile("models", "stories260K"), "--text", "a\u2603", "--json"]);
+        code.ShouldBe(0);
+        output.Trim().ShouldBe("{\"ids\":[1,261,229,155,134]}");
+    }
+
+    [Fact]
+    public void A_missing_tokenizer_is_a_usage_error()
+    {
+        var (code, _, error) = TestBuild.Cli(["tokenize", "--tokenizer", "/no/such/dir", "--text", "x"]);
+        code.ShouldBe(2);
+        error.ShouldContain("no file or directory at /no/such/dir");
+    }
+}

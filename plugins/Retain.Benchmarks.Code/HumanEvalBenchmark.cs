@@ -43,12 +43,18 @@ public sealed class HumanEvalBenchmark(HumanEvalOptions options) : IBenchmark
     public const string Metric = "pass@1,create_test";
 
     /// <inheritdoc />
-    public BenchmarkResult Run(ILanguageModel model, BenchmarkContext context) =>
-        CodeEvaluation.Run("humaneval", Metric, model, Load(context.Data.Resolve(options.DataPath)), context, options.MaxNewTokens, Stops, options.Sampling, options.Sandbox);
+    public BenchmarkResult Run(ILanguageModel model, BenchmarkContext context)
+    {
+        NestedOptions.Validate("humaneval", ("Sampling", options.Sampling), ("Sandbox", options.Sandbox));
+        return CodeEvaluation.Run("humaneval", Metric, model, Load(context.Data.Resolve(options.DataPath)), context, options.MaxNewTokens, Stops, options.Sampling, options.Sandbox);
+    }
 
     /// <inheritdoc />
-    public BenchmarkResult Score(IReadOnlyList<ResponseRecord> responses, BenchmarkContext context) =>
-        CodeEvaluation.ScoreResponses("humaneval", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox);
+    public BenchmarkResult Score(IReadOnlyList<ResponseRecord> responses, BenchmarkContext context)
+    {
+        NestedOptions.Validate("humaneval", ("Sandbox", options.Sandbox));
+        return CodeEvaluation.ScoreResponses("humaneval", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox);
+    }
 
     /// <summary>Reads the problems.</summary>
     public static List<CodeProblem> Load(string path) => DataFiles.ReadJsonl(path, (e, _) =>

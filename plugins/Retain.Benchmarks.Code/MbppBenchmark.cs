@@ -51,12 +51,18 @@ public sealed class MbppBenchmark(MbppOptions options) : IBenchmark
     public static readonly int[] ShotIds = [2, 3, 4];
 
     /// <inheritdoc />
-    public BenchmarkResult Run(ILanguageModel model, BenchmarkContext context) =>
-        CodeEvaluation.Run("mbpp", Metric, model, Load(context.Data.Resolve(options.DataPath)), context, options.MaxNewTokens, Stops, options.Sampling, options.Sandbox);
+    public BenchmarkResult Run(ILanguageModel model, BenchmarkContext context)
+    {
+        NestedOptions.Validate("mbpp", ("Sampling", options.Sampling), ("Sandbox", options.Sandbox));
+        return CodeEvaluation.Run("mbpp", Metric, model, Load(context.Data.Resolve(options.DataPath)), context, options.MaxNewTokens, Stops, options.Sampling, options.Sandbox);
+    }
 
     /// <inheritdoc />
-    public BenchmarkResult Score(IReadOnlyList<ResponseRecord> responses, BenchmarkContext context) =>
-        CodeEvaluation.ScoreResponses("mbpp", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox);
+    public BenchmarkResult Score(IReadOnlyList<ResponseRecord> responses, BenchmarkContext context)
+    {
+        NestedOptions.Validate("mbpp", ("Sandbox", options.Sandbox));
+        return CodeEvaluation.ScoreResponses("mbpp", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox);
+    }
 
     /// <summary>The 500 test problems in file order, with the 3-shot prompt.</summary>
     public static List<CodeProblem> Load(string path)

@@ -78,6 +78,14 @@ public class CodeBenchmarkTests
     }
 
     [Fact]
+    public void Nested_sandbox_options_are_validated_by_name()
+    {
+        var options = new MbppOptions { Sandbox = new SandboxOptions { TimeoutSeconds = 0 } };
+        Should.Throw<System.ComponentModel.DataAnnotations.ValidationException>(() => new MbppBenchmark(options).Score([new ResponseRecord(0, "pass")], TestData.Shared()))
+            .Message.ShouldContain("Sandbox.TimeoutSeconds");
+    }
+
+    [Fact]
     public void Pass_at_1_averages_the_per_problem_estimates_over_samples()
     {
         // Problem 0's canonical solution passes; the model alternates it with a wrong body: c = 2 of n = 4.

@@ -15,6 +15,7 @@ public static class RetainCommand
         root.Subcommands.Add(ConfigCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
         root.Subcommands.Add(TokenizeCommand.Create(console));
+        root.Subcommands.Add(DataCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -16,6 +16,14 @@ public sealed record Example
     /// <summary>The assistant's training target. Never empty in a loaded split.</summary>
     public required string Target { get; init; }
 
+    /// <summary>
+    /// Text the assistant's turn starts with (e.g. <c>&lt;answer&gt;</c> or <c>&lt;think&gt;</c>), empty for most datasets. It
+    /// belongs to the prompt: it is appended after the chat template's generation prompt, is not supervised in
+    /// training (the <see cref="Target"/> continues it), and is prefilled before generating. Responses handed to
+    /// <see cref="IDomainEvaluator.Grade"/> are the generated continuation, without it.
+    /// </summary>
+    public string ResponsePrefix { get; init; } = "";
+
     /// <summary>What the evaluator grades against (a number, label, date, ...).</summary>
     public string Reference { get; init; } = "";
 

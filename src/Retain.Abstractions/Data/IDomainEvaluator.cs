@@ -20,7 +20,14 @@ public interface IDomainEvaluator
 /// <param name="Extracted">The extracted answer, or null when none could be found.</param>
 /// <param name="Correct">Whether it is right.</param>
 /// <param name="Label">For classification: the predicted class (used in confusion matrices); else null.</param>
-public sealed record Verdict(string? Extracted, bool Correct, string? Label = null);
+public sealed record Verdict(string? Extracted, bool Correct, string? Label = null)
+{
+    /// <summary>
+    /// Further per-response scores in [0, 1] (e.g. <c>exact_match,strict-match</c> beside a flexible headline);
+    /// <see cref="IDomainEvaluator.Summarize"/> reports their means.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, double>.Empty;
+}
 
 /// <summary>A domain score with its breakdowns.</summary>
 /// <param name="Metric">The headline metric's name, e.g. <c>accuracy</c> or <c>balanced_accuracy</c>.</param>

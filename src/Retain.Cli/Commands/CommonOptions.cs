@@ -13,6 +13,7 @@ public static class CommonOptions
     public static JsonSerializerOptions Json { get; } = new()
     {
         WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 

@@ -1,0 +1,229 @@
+using Retain.Kernel.Backends;
+
+namespace Retain.Kernel.Models;
+
+/// <summary>Options of a loaded model.</summary>
+public sealed record ModelOptions
+{
+    /// <summary>
+    /// Largest LM-head logit block, in floats. When the scored rows × vocabulary exceed it, the loss is computed in row
+    /// chunks and the backward recomputes each chunk's logits instead of keeping them (bounded memory for large vocabularies).
+    /// </summary>
+    public long LogitsBudget { get; init; } = 64L << 20;
+
+    /// <summary>Rotary table length; 0 = the config's max_position_embeddings (capped at 131072).</summary>
+    public int MaxPositions { get; init; }
+}
+
+/// <summary>
+/// A decoder-only transformer of the Llama family (Llama 2/3, Qwen2/2.5, Qwen3, Gemma 3 text) on a backend:
+/// parameters, forward and backward over <see cref="ForwardBatch"/>es (training and scoring), and a KV-cache forward
+/// for generation. The model only calls <see cref="IBackend"/> ops; it never touches backend memory directly.
+/// Not thread-safe.
+/// </summary>
+public sealed partial class TransformerModel : IDisposable
+{
+    private readonly DeviceBuffer<float> _ropeCos, _ropeSin, _ropeLocalCos, _ropeLocalSin;
+    private Workspace? _workspace;
+    private ForwardBatch? _lastBatch;
+    private bool _lastTraining;
+
+    /// <summary>Creates a model with zero weights (load them with <see cref="Checkpoint.Load"/> or <see cref="LoadWeights"/>).</summary>
+    public TransformerModel(ModelConfig config, IBackend backend, ModelOptions? options = null)
+    {
+        Config = config;
+        Backend = backend;
+        Options = options ?? new ModelOptions();
+        LogitsBudget = Options.LogitsBudget;
+        Parameters = new ParameterStore(backend);
+        Layers = BuildParameters(out var embedding, out var finalNorm, out var lmHead);
+        Embedding = embedding;
+        FinalNorm = finalNorm;
+        LmHead = lmHead;
+
+        MaxPositions = Options.MaxPositions > 0 ? Options.MaxPositions : Math.Min(config.MaxPositionEmbeddings, 131072);
+        (_ropeCos, _ropeSin) = UploadRope(config.RopeTheta, config.RopeScaling);
+        if (config.SlidingLayers.Any(s => s)) (_ropeLocalCos, _ropeLocalSin) = UploadRope(config.RopeLocalTheta, null);
+        else (_ropeLocalCos, _ropeLocalSin) = (_ropeCos, _ropeSin);
+    }
+
+    private (DeviceBuffer<float>, DeviceBuffer<float>) UploadRope(double theta, RopeScaling? scaling)
+    {
+        var (cos, sin) = RotaryTables.Build(MaxPositions, Config.HeadDim, theta, scaling);
+        var c = Backend.Allocate(cos.Length);
+        var s = Backend.Allocate(sin.Length);
+        Backend.Upload(cos, c.View);
+        Backend.Upload(sin, s.View);
+        return (c, s);
+    }
+
+    /// <summary>The architecture.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>The backend running the ops.</summary>
+    public IBackend Backend { get; }
+
+    /// <summary>Options.</summary>
+    public ModelOptions Options { get; }
+
+    /// <summary>Every parameter (Hugging Face names).</summary>
+    public ParameterStore Parameters { get; }
+
+    /// <summary>Longest position the rotary tables cover.</summary>
+    public int MaxPositions { get; }
+
+    internal long LogitsBudget { get; }
+
+    internal LayerWeights[] Layers { get; }
+
+    internal ParameterTensor Embedding { get; }
+
+    internal ParameterTensor FinalNorm { get; }
+
+    internal ParameterTensor LmHead { get; }
+
+    /// <summary>The linear modules LoRA can target.</summary>
+    public static readonly IReadOnlyList<string> LinearModuleKinds = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
+    internal IEnumerable<LinearModule> LinearModules => Layers.SelectMany(l => l.Linears);
+
+    private LayerWeights[] BuildParameters(out ParameterTensor embedding, out ParameterTensor finalNorm, out ParameterTensor lmHead)
+    {
+        var c = Config;
+        int d = c.HiddenSize, q = c.HeadCount * c.HeadDim, kv = c.KvHeadCount * c.HeadDim, im = c.IntermediateSize;
+        var matrices = new List<(string, int[], ParameterKind)> { ("model.embed_tokens.weight", [c.VocabSize, d], ParameterKind.Embedding) };
+        var vectors = new List<(string, int[], ParameterKind)>();
+        for (int i = 0; i < c.LayerCount; i++)
+        {
+            string p = $"model.layers.{i}.";
+            matrices.Add((p + "self_attn.q_proj.weight", [q, d], ParameterKind.Matrix));
+            matrices.Add((p + "self_attn.k_proj.weight", [kv, d], ParameterKind.Matrix));
+            matrices.Add((p + "self_attn.v_proj.weight", [kv, d], ParameterKind.Matrix));
+            matrices.Add((p + "self_attn.o_proj.weight", [d, q], ParameterKind.Matrix));
+            matrices.Add((p + "mlp.gate_proj.weight", [im, d], ParameterKind.Matrix));
+            matrices.Add((p + "mlp.up_proj.weight", [im, d], ParameterKind.Matrix));
+            matrices.Add((p + "mlp.down_proj.weight", [d, im], ParameterKind.Matrix));
+            vectors.Add((p + "input_layernorm.weight", [d], ParameterKind.Norm));
+            vectors.Add((p + "post_attention_layernorm.weight", [d], ParameterKind.Norm));
+            if (c.SandwichNorms)
+            {
+                vectors.Add((p + "pre_feedforward_layernorm.weight", [d], ParameterKind.Norm));
+                vectors.Add((p + "post_feedforward_layernorm.weight", [d], ParameterKind.Norm));
+            }
+            if (c.QkNorm)
+            {
+                vectors.Add((p + "self_attn.q_norm.weight", [c.HeadDim], ParameterKind.Norm));
+                vectors.Add((p + "self_attn.k_norm.weight", [c.HeadDim], ParameterKind.Norm));
+            }
+            if (c.QkvBias)
+            {
+                vectors.Add((p + "self_attn.q_proj.bias", [q], ParameterKind.Bias));
+                vectors.Add((p + "self_attn.k_proj.bias", [kv], ParameterKind.Bias));
+                vectors.Add((p + "self_attn.v_proj.bias", [kv], ParameterKind.Bias));
+            }
+            if (c.OutputBias) vectors.Add((p + "self_attn.o_proj.bias", [d], ParameterKind.Bias));
+            if (c.MlpBias)
+            {
+                vectors.Add((p + "mlp.gate_proj.bias", [im], ParameterKind.Bias));
+                vectors.Add((p + "mlp.up_proj.bias", [im], ParameterKind.Bias));
+                vectors.Add((p + "mlp.down_proj.bias", [d], ParameterKind.Bias));
+            }
+        }
+        if (!c.TieWordEmbeddings) matrices.Add(("lm_head.weight", [c.VocabSize, d], ParameterKind.LmHead));
+        vectors.Add(("model.norm.weight", [d], ParameterKind.Norm));
+        Parameters.AddGroup(matrices);
+        Parameters.AddGroup(vectors);
+
+        ParameterTensor? Optional(string name) => Parameters.Contains(name) ? Parameters[name] : null;
+        var layers = new LayerWeights[c.LayerCount];
+        int index = 0;
+        for (int i = 0; i < c.LayerCount; i++)
+        {
+            string p = $"model.layers.{i}.";
+            LinearModule Linear(string module, int inF, int outF) =>
+                new(p + module, index++, inF, outF, Parameters[p + module + ".weight"], Optional(p + module + ".bias"));
+            layers[i] = new LayerWeights
+            {
+                AttentionNorm = Parameters[p + "input_layernorm.weight"],
+                AttentionOutputNorm = c.SandwichNorms ? Parameters[p + "post_attention_layernorm.weight"] : null,
+                MlpNorm = Parameters[p + (c.SandwichNorms ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight")],
+                MlpOutputNorm = c.SandwichNorms ? Parameters[p + "post_feedforward_layernorm.weight"] : null,
+                QNorm = Optional(p + "self_attn.q_norm.weight"),
+                KNorm = Optional(p + "self_attn.k_norm.weight"),
+                Q = Linear("self_attn.q_proj", d, q),
+                K = Linear("self_attn.k_proj", d, kv),
+                V = Linear("self_attn.v_proj", d, kv),
+                O = Linear("self_attn.o_proj", q, d),
+                Gate = Linear("mlp.gate_proj", d, im),
+                Up = Linear("mlp.up_proj", d, im),
+                Down = Linear("mlp.down_proj", im, d),
+            };
+        }
+        embedding = Parameters["model.embed_tokens.weight"];
+        finalNorm = Parameters["model.norm.weight"];
+        lmHead = c.TieWordEmbeddings ? embedding : Parameters["lm_head.weight"];
+        return layers;
+    }
+
+    /// <summary>Uploads host values for every parameter; <paramref name="read"/> fills a tensor's destination by name.</summary>
+    public void LoadWeights(Action<ParameterTensor, float[]> read)
+    {
+        foreach (var t in Parameters.Tensors)
+        {
+            var host = new float[t.Length];
+            read(t, host);
+            Backend.Upload(host, t.Value);
+        }
+    }
+
+    /// <summary>Copies every parameter value from a model of the same architecture (LoRA factors included when both have them).</summary>
+    public void CopyWeightsFrom(TransformerModel source)
+    {
+        foreach (var t in Parameters.Tensors)
+        {
+            if (!source.Parameters.Contains(t.Name)) throw new InvalidOperationException($"The source model has no parameter '{t.Name}'.");
+            Backend.Copy(source.Parameters[t.Name].Value, t.Value);
+        }
+    }
+
+    internal Workspace EnsureWorkspace(int rows, int length, int scored, bool training)
+    {
+        if (_workspace is not null && _workspace.Fits(rows, length, scored, training)) return _workspace;
+        int r = rows, t = length, m = scored;
+        if (_workspace is not null && _workspace.Training == training)
+        {
+            r = Math.Max(r, _workspace.Rows);
+            t = Math.Max(t, _workspace.Length);
+            m = Math.Max(m, _workspace.ScoredCapacity);
+        }
+        _workspace?.Dispose();
+        _workspace = new Workspace(this, r, t, m, training);
+        return _workspace;
+    }
+
+    /// <summary>Sizes the buffers for batches up to the given shape ahead of time (so the first step does not allocate).</summary>
+    public void Reserve(int rows, int length, int scored, bool training) => EnsureWorkspace(rows, length, scored, training);
+
+    /// <summary>Frees the activation buffers (they are re-created on the next forward).</summary>
+    public void ReleaseWorkspace()
+    {
+        _workspace?.Dispose();
+        _workspace = null;
+        _lastBatch = null;
+    }
+
+    /// <summary>Frees everything.</summary>
+    public void Dispose()
+    {
+        _workspace?.Dispose();
+        Parameters.Dispose();
+        _ropeCos.Dispose();
+        _ropeSin.Dispose();
+        if (!ReferenceEquals(_ropeLocalCos, _ropeCos))
+        {
+            _ropeLocalCos.Dispose();
+            _ropeLocalSin.Dispose();
+        }
+        DisposeCacheWorkspace();
+    }
+}

@@ -1,4 +1,7 @@
 using Retain.Data;
+using Retain.Kernel;
+using Retain.Kernel.Chat;
+using Retain.Kernel.Tokenization;
 using Retain.Hosting.Configuration;
 using Retain.Hosting.Plugins;
 
@@ -36,7 +39,7 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
             Error.WriteLine("error: " + e.Message);
             return ExitCodes.Usage;
         }
-        catch (Exception e) when (e is DataException or PluginLoadException or IOException or InvalidDataException or FormatException or UnauthorizedAccessException or NotSupportedException || IsUserFacing(e))
+        catch (Exception e) when (IsUserFacing(e))
         {
             Error.WriteLine("error: " + e.Message);
             if (Environment.GetEnvironmentVariable("RETAIN_DEBUG") is not null) Error.WriteLine(e);
@@ -49,9 +52,10 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
         }
     }
 
-    /// <summary>Exceptions whose type says their message is written for users (e.g. the kernel's model-format errors).</summary>
-    private static bool IsUserFacing(Exception e) => e.GetType().Name.EndsWith("FormatException", StringComparison.Ordinal)
-                                                      || e.GetType().Name.EndsWith("ModelException", StringComparison.Ordinal);
+    /// <summary>Exceptions whose messages are written for users: bad data, model files, plugins, templates, files.</summary>
+    private static bool IsUserFacing(Exception e) => e is DataException or PluginLoadException or ModelFormatException
+        or TokenizerFormatException or ChatTemplateException or IOException or InvalidDataException or FormatException
+        or UnauthorizedAccessException or NotSupportedException or ArgumentException;
 }
 
 /// <summary>Bad usage detected by a command after parsing (exit code 2).</summary>

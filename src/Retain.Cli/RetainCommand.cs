@@ -16,6 +16,9 @@ public static class RetainCommand
         root.Subcommands.Add(ReportCommand.Create(console));
         root.Subcommands.Add(TokenizeCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
+        root.Subcommands.Add(GenerateCommand.Create(console));
+        root.Subcommands.Add(ScoreCommand.Create(console));
+        root.Subcommands.Add(EvalCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

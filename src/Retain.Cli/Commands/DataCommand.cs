@@ -4,6 +4,7 @@ using Retain.Data;
 using Retain.Hosting;
 using Retain.Hosting.Configuration;
 using Retain.Hosting.Data;
+using Retain.Hosting.Plugins;
 using Retain.Kernel.Chat;
 using Retain.Kernel.Tokenization;
 using Retain.Plugins;
@@ -29,10 +30,8 @@ public static class DataCommand
         stats.SetAction(parse => console.Guard(() =>
         {
             using var host = RetainHost.Build(CommonOptions.SearchPaths(parse.GetValue(plugins)));
-            var reference = DatasetLoader.FromCommandLine(host, parse.GetValue(dataset)!, parse.GetValue(path), parse.GetValue(option) ?? []);
-            var errors = new List<ConfigurationError>();
-            var instance = host.Components.Create<IDataset>(PluginKind.Dataset, reference, new StrictBinder(_ => "command line"), errors);
-            if (instance is null) throw new ConfigurationException(errors);
+            var reference = CommandLineComponents.Reference(host.Catalog, PluginKind.Dataset, parse.GetValue(dataset)!, parse.GetValue(path), parse.GetValue(option) ?? []);
+            var instance = CommandLineComponents.Create<IDataset>(host, PluginKind.Dataset, reference);
             var splits = instance.Load(DatasetLoader.Context(host, DataLocator.Create([Environment.CurrentDirectory]), parse.GetValue(seed)));
 
             var report = new Dictionary<string, object?>

@@ -1,0 +1,98 @@
+using Retain.Kernel;
+using Retain.Kernel.Backends;
+using Retain.Kernel.Backends.Cpu;
+using Retain.Kernel.Chat;
+using Retain.Kernel.Inference;
+using Retain.Kernel.Models;
+using Retain.Kernel.Tokenization;
+
+namespace Retain.Hosting.Models;
+
+/// <summary>
+/// A Hugging Face model directory loaded for use: backend, weights, tokenizer, chat template (when one is recognised
+/// or named) and the <see cref="KernelLanguageModel"/> evaluators talk to.
+/// </summary>
+public sealed class LoadedModel : IDisposable
+{
+    private LoadedModel(string directory, IBackend backend, Tokenizer tokenizer, ChatTemplate? template, string? templateProblem, KernelLanguageModel language)
+    {
+        Directory = directory;
+        Backend = backend;
+        Tokenizer = tokenizer;
+        Template = template;
+        TemplateProblem = templateProblem;
+        Language = language;
+    }
+
+    /// <summary>The model directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The backend holding the weights.</summary>
+    public IBackend Backend { get; }
+
+    /// <summary>The tokenizer.</summary>
+    public Tokenizer Tokenizer { get; }
+
+    /// <summary>The chat template, or null when the model has none that is recognised and none was named.</summary>
+    public ChatTemplate? Template { get; }
+
+    /// <summary>Why there is no template (the loader's message), when <see cref="Template"/> is null.</summary>
+    public string? TemplateProblem { get; }
+
+    /// <summary>The model as evaluators see it.</summary>
+    public KernelLanguageModel Language { get; }
+
+    /// <summary>The transformer.</summary>
+    public TransformerModel Model => Language.Model;
+
+    /// <summary>The template, or an error saying why there is none and how to name one.</summary>
+    public ChatTemplate RequireTemplate() => Template ?? throw new ChatTemplateException(TemplateProblem ?? $"{Directory}: no chat template.");
+
+    /// <summary>Loads a model directory on a device (<c>cpu</c> or <c>cuda</c>).</summary>
+    /// <param name="directory">The Hugging Face directory.</param>
+    /// <param name="device">The device.</param>
+    /// <param name="chatTemplate">A template name to use instead of recognising the model's own.</param>
+    /// <param name="name">Display name (default: the directory's name).</param>
+    public static LoadedModel Load(string directory, string device = "cpu", string? chatTemplate = null, string? name = null)
+    {
+        var full = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(full)) throw new ModelFormatException($"model directory not found: {full}");
+        var tokenizer = Tokenizer.Load(full);
+        ChatTemplate? template = null;
+        string? problem = null;
+        try
+        {
+            template = ChatTemplate.Load(full, chatTemplate);
+        }
+        catch (ChatTemplateException e) when (chatTemplate is null)
+        {
+            problem = e.Message;
+        }
+        var backend = CreateBackend(device);
+        try
+        {
+            var language = KernelLanguageModel.Load(full, backend, tokenizer, template is null ? null : template.Render,
+                new KernelLanguageModelOptions { Name = name ?? "model", TokenizerDirectory = full });
+            return new LoadedModel(full, backend, tokenizer, template, problem, language);
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates the backend for a device name.</summary>
+    public static IBackend CreateBackend(string device) => device switch
+    {
+        "cpu" => new CpuBackend(),
+        _ => throw new ArgumentException($"device '{device}' is not available in this build; use cpu."),
+    };
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Model.Dispose();
+        Backend.Dispose();
+    }
+}

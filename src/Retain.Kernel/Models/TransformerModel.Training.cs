@@ -16,7 +16,7 @@ public sealed partial class TransformerModel
         int rows = batch.Rows, length = batch.Length, n = batch.TokenCount, m = batch.ScoredTokens.Length, d = c.HiddenSize;
         var ws = EnsureWorkspace(rows, length, m, training);
         _lastBatch = batch;
-        _lastTraining = training;
+        _lastTrainingBatch = training ? batch : _lastTrainingBatch;
 
         b.Upload(batch.Ids, ws.Ids.Take(n));
         b.Upload(batch.Positions, ws.Positions.Take(n));
@@ -147,12 +147,11 @@ public sealed partial class TransformerModel
     /// </summary>
     public void Backward(ReadOnlySpan<float> coefficients)
     {
-        var batch = _lastBatch ?? throw new InvalidOperationException("Run Forward first.");
-        if (!_lastTraining) throw new InvalidOperationException("Backward needs a forward run with training: true.");
+        var batch = _lastTrainingBatch ?? throw new InvalidOperationException("Backward needs a forward run with training: true.");
         if (!Parameters.HasGradients) throw new InvalidOperationException("Gradients are not allocated; call Parameters.EnsureGradients().");
         var c = Config;
         var b = Backend;
-        var ws = _workspace!;
+        var ws = _trainingWorkspace!;
         int rows = batch.Rows, length = batch.Length, n = batch.TokenCount, m = batch.ScoredTokens.Length, d = c.HiddenSize, v = c.VocabSize;
         if (coefficients.Length != m) throw new ArgumentException($"Expected {m} coefficients, got {coefficients.Length}.");
         float eps = (float)c.RmsNormEps, off = c.NormWeightOffset;

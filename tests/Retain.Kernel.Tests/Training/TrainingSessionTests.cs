@@ -223,6 +223,35 @@ public sealed class TrainingSessionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Scoring_between_forward_and_backward_leaves_the_training_step_unchanged()
+    {
+        using var backend = TrainingTestData.Backend();
+        using var model = Checkpoint.Load(TrainingTestData.Stories, backend);
+        model.Parameters.EnsureGradients();
+        var batch = BatchBuilder.Pad(TrainingTestData.Sequences(3, 512, 21));
+        var other = BatchBuilder.Pack(TrainingTestData.Sequences(5, 512, 22), 96, 2).Single();
+        var coefficients = Enumerable.Repeat(1f / batch.ScoredCount, batch.ScoredCount).ToArray();
+        float[] Gradients(bool interleave)
+        {
+            model.Parameters.ZeroGradients();
+            model.Forward(batch.Inputs, training: true);
+            if (interleave)
+            {
+                model.Forward(other.Inputs, training: false);
+                new Retain.Kernel.Inference.Scorer(model).TokenLogProbs([[1, 5, 9, 300]]);
+            }
+            model.Backward(coefficients);
+            return model.Parameters.Tensors.SelectMany(t =>
+            {
+                var g = new float[t.Length];
+                backend.Download(t.Gradient, g);
+                return g;
+            }).ToArray();
+        }
+        ShouldBeBitwiseEqual(Gradients(interleave: true), Gradients(interleave: false), "gradients");
+    }
+
+    [Fact]
     public void Options_are_validated_and_the_schedule_follows_warmup_and_cosine()
     {
         Should.Throw<ArgumentException>(() => new TrainingOptions { WarmupSteps = 5, TotalSteps = 3 }.Validate()).Message.ShouldContain("WarmupSteps");

@@ -13,6 +13,7 @@ public static class RetainCommand
         var root = new RootCommand("Retain: domain-specific fine-tuning of LLMs that keeps their general capabilities.");
         root.Subcommands.Add(PluginsCommand.Create(console));
         root.Subcommands.Add(ConfigCommand.Create(console));
+        root.Subcommands.Add(QuickstartCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
         root.Subcommands.Add(TokenizeCommand.Create(console));

@@ -21,6 +21,7 @@ public static class RetainCommand
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(ScoreCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
+        root.Subcommands.Add(AnalyzeCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -188,6 +188,11 @@ public sealed class TrainingSettings : IValidatableObject
     [Description("Save the resumable training state every N optimizer steps (also at each validation and at the end).")]
     public int CheckpointEverySteps { get; set; } = 50;
 
+    /// <summary>Tokens with probability at or above this are counted as easy in the per-step log (the paper's Figure 3c).</summary>
+    [Range(0.0, 1.0)]
+    [Description("Probability threshold of the per-step 'tokens/easy_fraction' log entry (share of supervised tokens the model predicts with at least this probability).")]
+    public double TokenProbabilityThreshold { get; set; } = 0.5;
+
     /// <summary>AdamW β1.</summary>
     [Range(0.0, 0.999999)]
     public double Beta1 { get; set; } = 0.9;

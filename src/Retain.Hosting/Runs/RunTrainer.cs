@@ -158,6 +158,9 @@ public sealed class RunTrainer(SweepContext sweep, RunSpec spec, ISweepObserver 
                 ["tokens"] = tokens, ["tokens_per_s"] = tokens / Math.Max(seconds, 1e-9),
             };
             foreach (var (name, value) in metrics.Drain()) record[name] = value;
+            var (easy, meanProbability) = TokenProbabilities(session, config.Training.TokenProbabilityThreshold);
+            record["tokens/easy_fraction"] = easy;
+            record["tokens/p_mean"] = meanProbability;
             observer.StepCompleted(spec, result, schedule.TotalSteps, tokens / Math.Max(seconds, 1e-9));
 
             bool validate = (config.Validation.EverySteps > 0 && step % config.Validation.EverySteps == 0) || step == schedule.TotalSteps;
@@ -190,6 +193,25 @@ public sealed class RunTrainer(SweepContext sweep, RunSpec spec, ISweepObserver 
             }
         }
         return new TrainOutcome(step, bestScore, bestStep, null);
+    }
+
+    /// <summary>Share of the step's supervised tokens with p ≥ threshold, and their mean probability (before the update).</summary>
+    private static (double Easy, double Mean) TokenProbabilities(TrainingSession session, double threshold)
+    {
+        double nllThreshold = -Math.Log(Math.Max(threshold, 1e-300));
+        long count = 0, easy = 0;
+        double sum = 0;
+        for (int k = 0; k < session.LastMicroBatchCount; k++)
+        {
+            var nll = session.LastTokens(k).Nll;
+            for (int i = 0; i < nll.Length; i++)
+            {
+                if (nll[i] <= nllThreshold) easy++;
+                sum += Math.Exp(-nll[i]);
+            }
+            count += nll.Length;
+        }
+        return count == 0 ? (0, 0) : ((double)easy / count, sum / count);
     }
 
     private ModelScores Evaluate(string checkpoint, double? validation, string recordsFolder)

@@ -29,11 +29,17 @@ public static class CommonOptions
         => (paths ?? []).Select(p => new PluginSearchPath(p, "--plugins"));
 
     /// <summary>A Spectre console writing to the command's output (plain text when it is not a terminal).</summary>
-    public static IAnsiConsole Console(CliConsole console) => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole Console(CliConsole console)
     {
-        Out = new AnsiConsoleOutput(console.Out),
-        Ansi = console.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = console.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = console.IsTerminal ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(console.Out),
+            Ansi = console.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = console.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = console.IsTerminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // Files and pipes have no width; 80 columns would wrap every table cell.
+        if (!console.IsTerminal) ansi.Profile.Width = 160;
+        return ansi;
+    }
 }

@@ -5,13 +5,17 @@ using Retain.Kernel.Backends.Cuda.Interop;
 
 namespace Retain.Cuda.Tests.Fakes;
 
+/// <summary>Runs a kernel launch on the host (the kernel emulator), or null to only record launches.</summary>
+internal delegate void KernelExecutor(KernelSpec kernel, Dim3 grid, int blockThreads, ReadOnlySpan<KernelArg> arguments);
+
 /// <summary>
 /// A stand-in GPU for the backend's host logic: "device memory" is host memory (so copies and fills really happen),
-/// kernels are not run but every launch is recorded and checked (pointers inside live allocations for the extent the
-/// op declares, grid and block limits), and cuBLAS GEMMs are checked for operand extents and executed on the host when
-/// all operands are fp32 — so the row-major to column-major GEMM plumbing can be compared numerically with the CPU.
+/// every launch is recorded and checked (pointers inside live allocations for the extent the op declares, grid and
+/// block limits) and run by <paramref name="executor"/> when one is given (the kernel emulator), and cuBLAS GEMMs are
+/// checked for operand extents and executed on the host (bf16 operands widened from their bits), so the row-major to
+/// column-major GEMM plumbing can be compared numerically with the CPU.
 /// </summary>
-internal sealed unsafe class RecordingDevice(long capacityBytes = 1L << 30) : ICudaDevice
+internal sealed unsafe class RecordingDevice(long capacityBytes = 1L << 30, KernelExecutor? executor = null) : ICudaDevice
 {
     private readonly SortedDictionary<ulong, long> _allocations = new();
     private long _used;
@@ -95,6 +99,7 @@ internal sealed unsafe class RecordingDevice(long capacityBytes = 1L << 30) : IC
             CheckRange(arguments[i].Bits, arguments[i].PointerBytes, $"{kernel} argument {i}");
         }
         Launches.Add((kernel, grid, blockThreads, sharedBytes));
+        executor?.Invoke(kernel, grid, blockThreads, arguments);
     }
 
     public void Gemm(in GemmCall call)
@@ -104,10 +109,11 @@ internal sealed unsafe class RecordingDevice(long capacityBytes = 1L << 30) : IC
         CheckOperand(call.A, call.AType, call.TransA ? call.K : call.M, call.TransA ? call.M : call.K, call.Lda, call.StrideA, call.BatchCount, "A");
         CheckOperand(call.B, call.BType, call.TransB ? call.N : call.K, call.TransB ? call.K : call.N, call.Ldb, call.StrideB, call.BatchCount, "B");
         CheckOperand(call.C, CudaDataType.Float32, call.M, call.N, call.Ldc, call.StrideC, call.BatchCount, "C");
-        if (call.AType != CudaDataType.Float32 || call.BType != CudaDataType.Float32) return;
         for (int batch = 0; batch < call.BatchCount; batch++)
         {
-            float* a = (float*)call.A + batch * call.StrideA, b = (float*)call.B + batch * call.StrideB, c = (float*)call.C + batch * call.StrideC;
+            var (aBase, bBase) = (call.A, call.B);
+            long aOffset = batch * call.StrideA, bOffset = batch * call.StrideB;
+            float* c = (float*)call.C + batch * call.StrideC;
             for (int j = 0; j < call.N; j++)
             {
                 for (int i = 0; i < call.M; i++)
@@ -115,8 +121,8 @@ internal sealed unsafe class RecordingDevice(long capacityBytes = 1L << 30) : IC
                     double sum = 0;
                     for (int p = 0; p < call.K; p++)
                     {
-                        float av = call.TransA ? a[p + (long)i * call.Lda] : a[i + (long)p * call.Lda];
-                        float bv = call.TransB ? b[j + (long)p * call.Ldb] : b[p + (long)j * call.Ldb];
+                        float av = Element(aBase, call.AType, aOffset + (call.TransA ? p + (long)i * call.Lda : i + (long)p * call.Lda));
+                        float bv = Element(bBase, call.BType, bOffset + (call.TransB ? j + (long)p * call.Ldb : p + (long)j * call.Ldb));
                         sum += (double)av * bv;
                     }
                     long at = i + (long)j * call.Ldc;
@@ -125,6 +131,9 @@ internal sealed unsafe class RecordingDevice(long capacityBytes = 1L << 30) : IC
             }
         }
     }
+
+    private static float Element(ulong address, CudaDataType type, long index) =>
+        type == CudaDataType.Float32 ? ((float*)address)[index] : BitConverter.UInt32BitsToSingle((uint)((ushort*)address)[index] << 16);
 
     private void CheckOperand(ulong address, CudaDataType type, int rows, int cols, int ld, long stride, int batches, string name)
     {

@@ -139,7 +139,7 @@ public sealed partial class CudaBackend
         long kvDim = (long)kvHeads * headDim;
         int slotCount = (int)(keyCache.Length / (capacity * kvDim));
         long cacheSize = slotCount * capacity * kvDim;
-        Launch(CudaKernels.CachedAttention, new Dim3((uint)rows, (uint)heads), (headDim + CudaKernels.Block) * sizeof(float),
+        Launch(CudaKernels.CachedAttention, new Dim3((uint)rows, (uint)heads), 0,
             F(output, (long)rows * heads * headDim, nameof(output)), F(q, (long)rows * heads * headDim, nameof(q)),
             F(keyCache, cacheSize, nameof(keyCache)), F(valueCache, cacheSize, nameof(valueCache)), I(slots, rows, nameof(slots)),
             I(positions, rows, nameof(positions)), capacity, slotCount, heads, kvHeads, headDim, window, scale, ErrorWord);

@@ -71,13 +71,12 @@ extern "C" __global__ void retain_kv_cache_write(float* keyCache, float* valueCa
 
 // One block per (query row i, head h) (grid: x = i, y = h): attends the cached keys of its slot at positions
 // max(0, p − window + 1) … p (window ≤ 0: all) with an online softmax over tiles of RETAIN_BLOCK keys, so no
-// score buffer is needed. Dynamic shared memory: headDim + RETAIN_BLOCK floats. headDim ≤ 4·RETAIN_BLOCK.
+// score buffer is needed. headDim ≤ 4·RETAIN_BLOCK (each thread accumulates up to four output elements).
 extern "C" __global__ void retain_cached_attention(float* out, const float* q, const float* keyCache, const float* valueCache, const int* slots, const int* positions, int capacity, int slotCount, int heads, int kvHeads, int headDim, int window, float scale, int* err)
 {
-    extern __shared__ float shared[];
     __shared__ float scratch[RETAIN_BLOCK];
-    float* qs = shared;
-    float* weights = shared + headDim;
+    __shared__ float qs[4 * RETAIN_BLOCK];
+    __shared__ float weights[RETAIN_BLOCK];
     int i = blockIdx.x;
     int h = blockIdx.y;
     int kvh = h / (heads / kvHeads);

@@ -109,24 +109,35 @@ internal sealed unsafe class RecordingDevice(long capacityBytes = 1L << 30, Kern
         CheckOperand(call.A, call.AType, call.TransA ? call.K : call.M, call.TransA ? call.M : call.K, call.Lda, call.StrideA, call.BatchCount, "A");
         CheckOperand(call.B, call.BType, call.TransB ? call.N : call.K, call.TransB ? call.K : call.N, call.Ldb, call.StrideB, call.BatchCount, "B");
         CheckOperand(call.C, CudaDataType.Float32, call.M, call.N, call.Ldc, call.StrideC, call.BatchCount, "C");
+        // op(A) as M rows of K and op(B)ᵀ as N rows of K, so every element of C is one contiguous dot product.
+        var a = new float[(long)call.M * call.K];
+        var b = new float[(long)call.N * call.K];
         for (int batch = 0; batch < call.BatchCount; batch++)
         {
-            var (aBase, bBase) = (call.A, call.B);
             long aOffset = batch * call.StrideA, bOffset = batch * call.StrideB;
+            for (int i = 0; i < call.M; i++)
+            {
+                for (int p = 0; p < call.K; p++)
+                {
+                    a[(long)i * call.K + p] = Element(call.A, call.AType, aOffset + (call.TransA ? p + (long)i * call.Lda : i + (long)p * call.Lda));
+                }
+            }
+            for (int j = 0; j < call.N; j++)
+            {
+                for (int p = 0; p < call.K; p++)
+                {
+                    b[(long)j * call.K + p] = Element(call.B, call.BType, bOffset + (call.TransB ? j + (long)p * call.Ldb : p + (long)j * call.Ldb));
+                }
+            }
             float* c = (float*)call.C + batch * call.StrideC;
             for (int j = 0; j < call.N; j++)
             {
+                var column = new ReadOnlySpan<float>(b, j * call.K, call.K);
                 for (int i = 0; i < call.M; i++)
                 {
-                    double sum = 0;
-                    for (int p = 0; p < call.K; p++)
-                    {
-                        float av = Element(aBase, call.AType, aOffset + (call.TransA ? p + (long)i * call.Lda : i + (long)p * call.Lda));
-                        float bv = Element(bBase, call.BType, bOffset + (call.TransB ? j + (long)p * call.Ldb : p + (long)j * call.Ldb));
-                        sum += (double)av * bv;
-                    }
+                    float sum = System.Numerics.Tensors.TensorPrimitives.Dot(new ReadOnlySpan<float>(a, i * call.K, call.K), column);
                     long at = i + (long)j * call.Ldc;
-                    c[at] = (float)(call.Alpha * sum + (call.Beta == 0 ? 0 : call.Beta * c[at]));
+                    c[at] = call.Alpha * sum + (call.Beta == 0 ? 0 : call.Beta * c[at]);
                 }
             }
         }

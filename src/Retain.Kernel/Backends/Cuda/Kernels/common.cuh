@@ -43,46 +43,46 @@ __device__ __forceinline__ void retain_report(int* err, int code, int a, int b, 
     }
 }
 
-// Block-wide sums and maxima through shared memory, in a fixed tree order (deterministic). Every thread of the
-// block must call them; each returns the result to all threads. scratch holds RETAIN_BLOCK elements.
-__device__ __forceinline__ float retain_block_sum(float value, float* scratch)
+// Block-wide reductions through shared memory in a fixed order (deterministic): every thread stores its value, 32
+// threads each combine the 8 values strided by 32 from theirs, thread 0 combines those 32 — four barriers where a
+// tree needs ten. Every thread of the block must call them; all get the result. scratch holds RETAIN_BLOCK elements.
+struct RetainAdd
+{
+    template <typename T>
+    __device__ __forceinline__ T operator()(T a, T b) const { return a + b; }
+};
+
+struct RetainMax
+{
+    __device__ __forceinline__ float operator()(float a, float b) const { return fmaxf(a, b); }
+};
+
+template <typename T, typename Combine>
+__device__ __forceinline__ T retain_block_reduce(T value, T* scratch, Combine combine)
 {
     int t = threadIdx.x;
     __syncthreads();
     scratch[t] = value;
     __syncthreads();
-    for (int stride = RETAIN_BLOCK / 2; stride > 0; stride >>= 1)
+    if (t < 32)
     {
-        if (t < stride) scratch[t] += scratch[t + stride];
-        __syncthreads();
+        T partial = scratch[t];
+        for (int k = 1; k < RETAIN_BLOCK / 32; k++) partial = combine(partial, scratch[t + 32 * k]);
+        scratch[t] = partial;
     }
+    __syncthreads();
+    if (t == 0)
+    {
+        T total = scratch[0];
+        for (int k = 1; k < 32; k++) total = combine(total, scratch[k]);
+        scratch[0] = total;
+    }
+    __syncthreads();
     return scratch[0];
 }
 
-__device__ __forceinline__ double retain_block_sum_double(double value, double* scratch)
-{
-    int t = threadIdx.x;
-    __syncthreads();
-    scratch[t] = value;
-    __syncthreads();
-    for (int stride = RETAIN_BLOCK / 2; stride > 0; stride >>= 1)
-    {
-        if (t < stride) scratch[t] += scratch[t + stride];
-        __syncthreads();
-    }
-    return scratch[0];
-}
+__device__ __forceinline__ float retain_block_sum(float value, float* scratch) { return retain_block_reduce(value, scratch, RetainAdd()); }
 
-__device__ __forceinline__ float retain_block_max(float value, float* scratch)
-{
-    int t = threadIdx.x;
-    __syncthreads();
-    scratch[t] = value;
-    __syncthreads();
-    for (int stride = RETAIN_BLOCK / 2; stride > 0; stride >>= 1)
-    {
-        if (t < stride) scratch[t] = fmaxf(scratch[t], scratch[t + stride]);
-        __syncthreads();
-    }
-    return scratch[0];
-}
+__device__ __forceinline__ double retain_block_sum_double(double value, double* scratch) { return retain_block_reduce(value, scratch, RetainAdd()); }
+
+__device__ __forceinline__ float retain_block_max(float value, float* scratch) { return retain_block_reduce(value, scratch, RetainMax()); }

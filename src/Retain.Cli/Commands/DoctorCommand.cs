@@ -115,7 +115,7 @@ public static class DoctorCommand
         var runs = new List<(string Label, Func<IBackend> Candidate, BackendComparisonOptions Options)>();
         if (kind == "cpu")
         {
-            runs.Add(("cpu (2 threads) vs cpu (1 thread, managed gemm)", () => new CpuBackend(new CpuBackendOptions { Threads = 2 }),
+            runs.Add(("", () => new CpuBackend(new CpuBackendOptions { Threads = 2 }),
                 new BackendComparisonOptions { Seed = seed }));
         }
         else
@@ -126,7 +126,7 @@ public static class DoctorCommand
             foreach (var precision in precisions)
             {
                 double matmulTolerance = precision == CudaMatmulPrecision.Fp32 ? 1e-5 : 1e-2;
-                runs.Add(($"{device} {precision.ToString().ToLowerInvariant()} matmul vs cpu",
+                runs.Add(($"; {precision.ToString().ToLowerInvariant()} GEMMs within {matmulTolerance:0e+00}",
                     () => CudaBackend.Create(new CudaBackendOptions { Device = ordinal, Matmul = precision }),
                     new BackendComparisonOptions { Seed = seed, MatmulTolerance = matmulTolerance }));
             }
@@ -148,7 +148,7 @@ public static class DoctorCommand
             }
             using (candidate)
             {
-                console.Out.WriteLine($"verify: {candidate.Name} against {reference.Name} (seed {seed}; {label})");
+                console.Out.WriteLine($"verify: {candidate.Name} against {reference.Name} (seed {seed}{label})");
                 foreach (var check in new BackendComparison(reference, candidate, options).Run())
                 {
                     total++;

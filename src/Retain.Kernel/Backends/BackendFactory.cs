@@ -43,17 +43,20 @@ public static class BackendFactory
     }
 
     /// <summary>Splits a device name into its kind (<c>cpu</c> or <c>cuda</c>) and GPU ordinal.</summary>
-    public static (string Kind, int Ordinal) Parse(string device)
+    public static (string Kind, int Ordinal) Parse(string device) =>
+        TryParse(device, out var kind, out int ordinal) ? (kind, ordinal) : throw new ArgumentException($"'{device}' is not a device: use {DeviceHelp}.", nameof(device));
+
+    /// <summary>Whether <paramref name="device"/> names a device (whether or not this machine has it).</summary>
+    public static bool IsDevice(string? device) => TryParse(device, out _, out _);
+
+    private static bool TryParse(string? device, out string kind, out int ordinal)
     {
         string text = (device ?? "").Trim().ToLowerInvariant();
-        if (text == "cpu") return ("cpu", 0);
-        if (text == "cuda") return ("cuda", 0);
-        if (text.StartsWith("cuda:", StringComparison.Ordinal) &&
-            int.TryParse(text[5..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int ordinal))
-        {
-            return ("cuda", ordinal);
-        }
-        throw new ArgumentException($"'{device}' is not a device: use {DeviceHelp}.", nameof(device));
+        kind = text.StartsWith("cuda", StringComparison.Ordinal) ? "cuda" : "cpu";
+        ordinal = 0;
+        if (text is "cpu" or "cuda") return true;
+        return text.StartsWith("cuda:", StringComparison.Ordinal) &&
+               int.TryParse(text[5..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ordinal);
     }
 
     /// <summary>The precision <c>RETAIN_CUDA_MATMUL</c> asks for, else bf16.</summary>

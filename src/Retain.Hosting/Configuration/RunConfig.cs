@@ -122,6 +122,10 @@ public sealed class DataSettings
     [Description("Pack examples into sequences of maxLength tokens instead of padding.")]
     public bool Packing { get; set; }
 
+    /// <summary>Seed of the dataset's documented split and of the subsamples below; the same for every run of the sweep.</summary>
+    [Description("Seed of the dataset's split and of train/validation/test subsampling (the same for every run).")]
+    public int Seed { get; set; } = 42;
+
     /// <summary>Use at most this many training examples (seeded subsample), or all.</summary>
     [Range(1, int.MaxValue)]
     [Description("Use at most this many training examples (seeded subsample).")]
@@ -178,6 +182,16 @@ public sealed class TrainingSettings : IValidatableObject
     [Range(0.0, 1e6)]
     [Description("Global gradient-norm clipping threshold; 0 disables.")]
     public double MaxGradNorm { get; set; } = 1.0;
+
+    /// <summary>Save the resumable training state every this many optimizer steps (and at every validation and the end).</summary>
+    [Range(1, int.MaxValue)]
+    [Description("Save the resumable training state every N optimizer steps (also at each validation and at the end).")]
+    public int CheckpointEverySteps { get; set; } = 50;
+
+    /// <summary>Tokens with probability at or above this are counted as easy in the per-step log (the paper's Figure 3c).</summary>
+    [Range(0.0, 1.0)]
+    [Description("Probability threshold of the per-step 'tokens/easy_fraction' log entry (share of supervised tokens the model predicts with at least this probability).")]
+    public double TokenProbabilityThreshold { get; set; } = 0.5;
 
     /// <summary>AdamW β1.</summary>
     [Range(0.0, 0.999999)]

@@ -13,8 +13,11 @@ namespace Retain.Hosting.Models;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(string directory, IBackend backend, Tokenizer tokenizer, ChatTemplate? template, string? templateProblem, KernelLanguageModel language)
+    private readonly bool _ownsBackend;
+
+    private LoadedModel(string directory, IBackend backend, bool ownsBackend, Tokenizer tokenizer, ChatTemplate? template, string? templateProblem, KernelLanguageModel language)
     {
+        _ownsBackend = ownsBackend;
         Directory = directory;
         Backend = backend;
         Tokenizer = tokenizer;
@@ -54,6 +57,21 @@ public sealed class LoadedModel : IDisposable
     /// <param name="name">Display name (default: the directory's name).</param>
     public static LoadedModel Load(string directory, string device = "cpu", string? chatTemplate = null, string? name = null)
     {
+        var backend = CreateBackend(device);
+        try
+        {
+            return Load(directory, backend, ownsBackend: true, chatTemplate, name);
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads a model directory onto an existing backend (disposed with the model only when <paramref name="ownsBackend"/>).</summary>
+    public static LoadedModel Load(string directory, IBackend backend, bool ownsBackend, string? chatTemplate = null, string? name = null)
+    {
         var full = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(full)) throw new ModelFormatException($"model directory not found: {full}");
         var tokenizer = Tokenizer.Load(full);
@@ -67,18 +85,9 @@ public sealed class LoadedModel : IDisposable
         {
             problem = e.Message;
         }
-        var backend = CreateBackend(device);
-        try
-        {
-            var language = KernelLanguageModel.Load(full, backend, tokenizer, template is null ? null : template.Render,
-                new KernelLanguageModelOptions { Name = name ?? "model", TokenizerDirectory = full });
-            return new LoadedModel(full, backend, tokenizer, template, problem, language);
-        }
-        catch
-        {
-            backend.Dispose();
-            throw;
-        }
+        var language = KernelLanguageModel.Load(full, backend, tokenizer, template is null ? null : template.Render,
+            new KernelLanguageModelOptions { Name = name ?? "model", TokenizerDirectory = full });
+        return new LoadedModel(full, backend, ownsBackend, tokenizer, template, problem, language);
     }
 
     /// <summary>Creates the backend for a device name (cpu, cuda, cuda:N).</summary>
@@ -88,6 +97,6 @@ public sealed class LoadedModel : IDisposable
     public void Dispose()
     {
         Model.Dispose();
-        Backend.Dispose();
+        if (_ownsBackend) Backend.Dispose();
     }
 }

@@ -63,13 +63,13 @@ public static class ReportWriter
         var front = ParetoFront.Of(points.Concat(init is { } i ? [new TradeoffPoint("Init", 0, 0, i.X, i.Y, "init")] : []), p => p.Domain, p => p.General);
         if (points.Count > 0)
         {
-            var byRate = new XyChart { Title = "Domain vs general, by learning rate", XLabel = "Domain score", YLabel = "General score" };
+            var byRate = new XyChart { Title = "Domain vs general, by learning rate", XLabel = "Domain score", YLabel = "General score", Bounds = ScoreBounds(points, init) };
             foreach (var group in points.GroupBy(p => p.LearningRate).OrderBy(g => g.Key))
                 byRate.Series.Add(new Series($"lr {Lr(group.Key)}", group.Select(p => new DataPoint(p.Domain, p.General, p.Method)).ToList()));
             AddFrontAndInit(byRate, front, init);
             figures.Add(("tradeoff-by-learning-rate", "Domain vs general score of every selected checkpoint, coloured by learning rate (as the paper's Figure 1). Dashed: the Pareto front; star: the initial model.", byRate.ToSvg()));
 
-            var byMethod = new XyChart { Title = "Domain vs general, by method", XLabel = "Domain score", YLabel = "General score" };
+            var byMethod = new XyChart { Title = "Domain vs general, by method", XLabel = "Domain score", YLabel = "General score", Bounds = ScoreBounds(points, init) };
             foreach (var group in points.GroupBy(p => p.Method).OrderBy(g => g.Key, StringComparer.Ordinal))
                 byMethod.Series.Add(new Series(group.Key, group.OrderBy(p => p.LearningRate).Select(p => new DataPoint(p.Domain, p.General, Lr(p.LearningRate))).ToList(), SeriesStyle.LineAndMarkers));
             AddFrontAndInit(byMethod, front, init);
@@ -110,6 +110,13 @@ public static class ReportWriter
             figures.Add(("talr-weights", "Mean and minimum TALR token weight over training (the minimum is held at w_min by the floor).", weights.ToSvg()));
         }
         return figures;
+    }
+
+    /// <summary>Scores in [0, 1] keep the axes inside [0, 1]; other metrics are not bounded.</summary>
+    private static (double, double) ScoreBounds(IReadOnlyList<TradeoffPoint> points, DataPoint? init)
+    {
+        var values = points.SelectMany(p => new[] { p.Domain, p.General }).Concat(init is { } i ? [i.X, i.Y] : []);
+        return values.All(v => v is >= 0 and <= 1) ? (0, 1) : (double.NegativeInfinity, double.PositiveInfinity);
     }
 
     private static void AddFrontAndInit(XyChart chart, IReadOnlyList<TradeoffPoint> front, DataPoint? init)

@@ -104,7 +104,7 @@ public sealed class SweepResults
     {
         if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"sweep directory not found: {directory}");
         var facts = ReadJson<Dictionary<string, string>>(Path.Combine(directory, "sweep.json")) ?? [];
-        var init = ReadJson<ModelScores>(Path.Combine(directory, "init", "result.json"));
+        var init = LoadInit(directory);
         var runs = new List<RunResult>();
         var curves = new Dictionary<string, List<StepRecord>>();
         foreach (var runDirectory in System.IO.Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
@@ -124,6 +124,9 @@ public sealed class SweepResults
             Curves = curves,
         };
     }
+
+    /// <summary>The initial model's scores of a sweep folder, when evaluated.</summary>
+    public static ModelScores? LoadInit(string directory) => ReadJson<ModelScores>(Path.Combine(directory, "init", "result.json"));
 
     private static T? ReadJson<T>(string path) where T : class
     {

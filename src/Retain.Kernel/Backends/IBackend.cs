@@ -115,16 +115,19 @@ public interface IBackend : IDisposable
     /// <summary>
     /// Causal grouped-query attention over <paramref name="batchRows"/> rows of <paramref name="rowLength"/> tokens.
     /// Token t of a row attends keys keyStart[t] … t of the same row (keyStart encodes packing boundaries and sliding
-    /// windows). q is tokens×heads×headDim, k and v tokens×kvHeads×headDim, output tokens×heads×headDim. When
-    /// <paramref name="probabilities"/> is given (batchRows×heads×rowLength×rowLength) the softmax is saved for backward.
+    /// windows). q is tokens×heads×headDim, k and v tokens×kvHeads×headDim, output tokens×heads×headDim. What is kept
+    /// for backward goes to <paramref name="saved"/>: with <paramref name="saveProbabilities"/> the softmax itself
+    /// (batchRows×heads×rowLength×rowLength), otherwise each row's log-sum-exp (batchRows×heads×rowLength) from which
+    /// the backward recomputes the probabilities; <see cref="BufferView{T}.None"/> keeps nothing (inference).
     /// </summary>
-    void AttentionForward(BufferView<float> output, BufferView<float> probabilities, BufferView<float> q, BufferView<float> k,
-        BufferView<float> v, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale);
+    void AttentionForward(BufferView<float> output, BufferView<float> saved, BufferView<float> q, BufferView<float> k,
+        BufferView<float> v, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale,
+        bool saveProbabilities);
 
-    /// <summary>Gradients of q, k and v (overwritten) from the saved probabilities.</summary>
+    /// <summary>Gradients of q, k and v (overwritten) from what the forward saved (same <paramref name="saveProbabilities"/>).</summary>
     void AttentionBackward(BufferView<float> qGrad, BufferView<float> kGrad, BufferView<float> vGrad, BufferView<float> outputGrad,
-        BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<float> probabilities, BufferView<int> keyStart,
-        int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale);
+        BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<float> saved, BufferView<int> keyStart,
+        int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale, bool saveProbabilities);
 
     // ---- attention against a KV cache (generation) ------------------------------------------------------------
 

@@ -70,8 +70,11 @@ public static class KernelBenchmark
         return BatchBuilder.Pad(sequences);
     }
 
-    /// <summary>Times full training steps (forward, backward, clipping, AdamW) on one micro-batch of random tokens.</summary>
-    public static TrainingThroughput MeasureTraining(TransformerModel model, int rows, int length, int warmupSteps = 3, int steps = 10)
+    /// <summary>
+    /// Times full training steps (forward, backward, clipping, AdamW) on one micro-batch of random tokens. Warm-up steps
+    /// let tiered JIT compilation finish; small models need a few dozen.
+    /// </summary>
+    public static TrainingThroughput MeasureTraining(TransformerModel model, int rows, int length, int warmupSteps = 10, int steps = 10)
     {
         var batch = RandomBatch(model.Config.VocabSize, rows, length);
         using var session = new TrainingSession(model, new TrainingOptions { LearningRate = 1e-5, TotalSteps = warmupSteps + steps });

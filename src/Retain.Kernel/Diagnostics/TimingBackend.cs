@@ -214,18 +214,18 @@ public sealed class TimingBackend(IBackend inner, Func<long>? clock = null, long
     }
 
     /// <inheritdoc />
-    public void AttentionForward(BufferView<float> output, BufferView<float> probabilities, BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale)
+    public void AttentionForward(BufferView<float> output, BufferView<float> saved, BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale, bool saveProbabilities)
     {
         long start = _clock();
-        _inner.AttentionForward(output, probabilities, q, k, v, keyStart, batchRows, rowLength, heads, kvHeads, headDim, scale);
+        _inner.AttentionForward(output, saved, q, k, v, keyStart, batchRows, rowLength, heads, kvHeads, headDim, scale, saveProbabilities);
         Record("AttentionForward", start);
     }
 
     /// <inheritdoc />
-    public void AttentionBackward(BufferView<float> qGrad, BufferView<float> kGrad, BufferView<float> vGrad, BufferView<float> outputGrad, BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<float> probabilities, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale)
+    public void AttentionBackward(BufferView<float> qGrad, BufferView<float> kGrad, BufferView<float> vGrad, BufferView<float> outputGrad, BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<float> saved, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale, bool saveProbabilities)
     {
         long start = _clock();
-        _inner.AttentionBackward(qGrad, kGrad, vGrad, outputGrad, q, k, v, probabilities, keyStart, batchRows, rowLength, heads, kvHeads, headDim, scale);
+        _inner.AttentionBackward(qGrad, kGrad, vGrad, outputGrad, q, k, v, saved, keyStart, batchRows, rowLength, heads, kvHeads, headDim, scale, saveProbabilities);
         Record("AttentionBackward", start);
     }
 

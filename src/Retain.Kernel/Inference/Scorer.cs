@@ -33,6 +33,24 @@ public sealed class Scorer(TransformerModel model, int tokensPerBatch = 4096)
     }
 
     /// <summary>
+    /// The JSON line <c>retain score</c> prints: <c>{"ids": [...], "logprobs": [null, ...]}</c> (null for the first
+    /// token, which nothing predicts).
+    /// </summary>
+    public static string FormatJson(ReadOnlySpan<int> ids, ReadOnlySpan<float> logProbs)
+    {
+        if (ids.Length != logProbs.Length) throw new ArgumentException("ids and logprobs must have the same length.");
+        var text = new System.Text.StringBuilder("{\"ids\": [");
+        for (int i = 0; i < ids.Length; i++) text.Append(i == 0 ? "" : ", ").Append(ids[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        text.Append("], \"logprobs\": [");
+        for (int i = 0; i < logProbs.Length; i++)
+        {
+            if (i > 0) text.Append(", ");
+            text.Append(float.IsNaN(logProbs[i]) ? "null" : logProbs[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return text.Append("]}").ToString();
+    }
+
+    /// <summary>
     /// log p(continuation | context) for token-level requests, lm-eval style: the input is the last
     /// <c>max positions + 1</c> tokens of context + continuation without its final token; the context must be non-empty.
     /// </summary>

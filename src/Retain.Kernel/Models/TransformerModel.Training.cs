@@ -16,7 +16,7 @@ public sealed partial class TransformerModel
         int rows = batch.Rows, length = batch.Length, n = batch.TokenCount, m = batch.ScoredTokens.Length, d = c.HiddenSize;
         var ws = EnsureWorkspace(rows, length, m, training);
         _lastBatch = batch;
-        _lastTraining = training;
+        _lastTrainingBatch = training ? batch : _lastTrainingBatch;
 
         b.Upload(batch.Ids, ws.Ids.Take(n));
         b.Upload(batch.Positions, ws.Positions.Take(n));
@@ -81,8 +81,8 @@ public sealed partial class TransformerModel
         }
         b.RopeForward(a.Q, RopeCos(l), RopeSin(l), ws.Positions, n, h, hd);
         b.RopeForward(a.K, RopeCos(l), RopeSin(l), ws.Positions, n, kvh, hd);
-        b.AttentionForward(a.Attention, training ? a.Probabilities : BufferView<float>.None, a.Q, a.K, a.V,
-            Config.SlidingLayers[l] ? ws.SlidingStart : ws.GlobalStart, rows, length, h, kvh, hd, c.AttentionScale);
+        b.AttentionForward(a.Attention, training ? a.AttentionSaved : BufferView<float>.None, a.Q, a.K, a.V,
+            Config.SlidingLayers[l] ? ws.SlidingStart : ws.GlobalStart, rows, length, h, kvh, hd, c.AttentionScale, ws.SaveProbabilities);
         w.O.Forward(b, a.Attention, a.AttentionOut, n, a.LowRank[3], seed, training);
 
         var middle = training ? a.Middle : a.Input;
@@ -147,12 +147,11 @@ public sealed partial class TransformerModel
     /// </summary>
     public void Backward(ReadOnlySpan<float> coefficients)
     {
-        var batch = _lastBatch ?? throw new InvalidOperationException("Run Forward first.");
-        if (!_lastTraining) throw new InvalidOperationException("Backward needs a forward run with training: true.");
+        var batch = _lastTrainingBatch ?? throw new InvalidOperationException("Backward needs a forward run with training: true.");
         if (!Parameters.HasGradients) throw new InvalidOperationException("Gradients are not allocated; call Parameters.EnsureGradients().");
         var c = Config;
         var b = Backend;
-        var ws = _workspace!;
+        var ws = _trainingWorkspace!;
         int rows = batch.Rows, length = batch.Length, n = batch.TokenCount, m = batch.ScoredTokens.Length, d = c.HiddenSize, v = c.VocabSize;
         if (coefficients.Length != m) throw new ArgumentException($"Expected {m} coefficients, got {coefficients.Length}.");
         float eps = (float)c.RmsNormEps, off = c.NormWeightOffset;
@@ -214,8 +213,8 @@ public sealed partial class TransformerModel
             dAttentionOut = ws.HiddenGrad;
         }
         w.O.Backward(b, ws.AttentionGrad, false, dAttentionOut, a.Attention, n, a.LowRank[3], scratchR, scratchIn, true);
-        b.AttentionBackward(ws.QGrad, ws.KGrad, ws.VGrad, ws.AttentionGrad, a.Q, a.K, a.V, a.Probabilities,
-            c.SlidingLayers[l] ? ws.SlidingStart : ws.GlobalStart, rows, length, h, kvh, hd, c.AttentionScale);
+        b.AttentionBackward(ws.QGrad, ws.KGrad, ws.VGrad, ws.AttentionGrad, a.Q, a.K, a.V, a.AttentionSaved,
+            c.SlidingLayers[l] ? ws.SlidingStart : ws.GlobalStart, rows, length, h, kvh, hd, c.AttentionScale, ws.SaveProbabilities);
         b.RopeBackward(ws.QGrad, RopeCos(l), RopeSin(l), ws.Positions, n, h, hd);
         b.RopeBackward(ws.KGrad, RopeCos(l), RopeSin(l), ws.Positions, n, kvh, hd);
         var dq = ws.QGrad;

@@ -11,6 +11,12 @@ public sealed record ModelOptions
     /// </summary>
     public long LogitsBudget { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// Largest per-layer attention probability block (rows × heads × length², floats) kept for backward; above it the
+    /// forward keeps each row's log-sum-exp and the backward recomputes the probabilities (memory for long sequences).
+    /// </summary>
+    public long AttentionProbabilityBudget { get; init; } = 8L << 20;
+
     /// <summary>Rotary table length; 0 = the config's max_position_embeddings (capped at 131072).</summary>
     public int MaxPositions { get; init; }
 }
@@ -24,9 +30,13 @@ public sealed record ModelOptions
 public sealed partial class TransformerModel : IDisposable
 {
     private readonly DeviceBuffer<float> _ropeCos, _ropeSin, _ropeLocalCos, _ropeLocalSin;
+    // Training and inference keep separate workspaces, so scoring or validating between training steps does not
+    // throw away (and later re-allocate) the training activations.
+    private Workspace? _trainingWorkspace;
+    private Workspace? _inferenceWorkspace;
     private Workspace? _workspace;
     private ForwardBatch? _lastBatch;
-    private bool _lastTraining;
+    private ForwardBatch? _lastTrainingBatch;
 
     /// <summary>Creates a model with zero weights (load them with <see cref="Checkpoint.Load"/> or <see cref="LoadWeights"/>).</summary>
     public TransformerModel(ModelConfig config, IBackend backend, ModelOptions? options = null)
@@ -188,17 +198,31 @@ public sealed partial class TransformerModel : IDisposable
 
     internal Workspace EnsureWorkspace(int rows, int length, int scored, bool training)
     {
-        if (_workspace is not null && _workspace.Fits(rows, length, scored, training)) return _workspace;
-        int r = rows, t = length, m = scored;
-        if (_workspace is not null && _workspace.Training == training)
+        var current = training ? _trainingWorkspace : _inferenceWorkspace;
+        if (current is null || !current.Fits(rows, length, scored, training))
         {
-            r = Math.Max(r, _workspace.Rows);
-            t = Math.Max(t, _workspace.Length);
-            m = Math.Max(m, _workspace.ScoredCapacity);
+            int r = rows, t = length, m = scored;
+            if (current is not null)
+            {
+                if (training)
+                {
+                    r = Math.Max(r, current.Rows);
+                    t = Math.Max(t, current.Length);
+                }
+                else
+                {
+                    t = Math.Max(rows * length, current.Tokens);
+                    r = 1;
+                }
+                m = Math.Max(m, current.ScoredCapacity);
+            }
+            current?.Dispose();
+            current = new Workspace(this, r, t, m, training);
+            if (training) _trainingWorkspace = current;
+            else _inferenceWorkspace = current;
         }
-        _workspace?.Dispose();
-        _workspace = new Workspace(this, r, t, m, training);
-        return _workspace;
+        _workspace = current;
+        return current;
     }
 
     /// <summary>Sizes the buffers for batches up to the given shape ahead of time (so the first step does not allocate).</summary>
@@ -207,15 +231,17 @@ public sealed partial class TransformerModel : IDisposable
     /// <summary>Frees the activation buffers (they are re-created on the next forward).</summary>
     public void ReleaseWorkspace()
     {
-        _workspace?.Dispose();
-        _workspace = null;
-        _lastBatch = null;
+        _trainingWorkspace?.Dispose();
+        _inferenceWorkspace?.Dispose();
+        _trainingWorkspace = _inferenceWorkspace = _workspace = null;
+        _lastBatch = _lastTrainingBatch = null;
     }
 
     /// <summary>Frees everything.</summary>
     public void Dispose()
     {
-        _workspace?.Dispose();
+        _trainingWorkspace?.Dispose();
+        _inferenceWorkspace?.Dispose();
         Parameters.Dispose();
         _ropeCos.Dispose();
         _ropeSin.Dispose();

@@ -8,7 +8,7 @@ internal sealed class LayerActivations
     public BufferView<float> Input;          // residual stream entering the layer
     public BufferView<float> AttentionIn, AttentionRstd;
     public BufferView<float> QRaw, QRstd, Q, KRaw, KRstd, K, V;
-    public BufferView<float> Probabilities;
+    public BufferView<float> AttentionSaved;   // probabilities or log-sum-exps
     public BufferView<float> Attention;      // attention output, o_proj input
     public BufferView<float> AttentionOut, AttentionOutRstd;
     public BufferView<float> Middle;         // residual after attention
@@ -36,6 +36,7 @@ internal sealed class Workspace : IDisposable
         Training = training;
         var c = model.Config;
         LogitRows = Math.Max(1, (int)Math.Min(ScoredCapacity, Math.Max(1, model.LogitsBudget / c.VocabSize)));
+        SaveProbabilities = (long)rows * c.HeadCount * length * length <= model.Options.AttentionProbabilityBudget;
         Layers = new LayerActivations[c.LayerCount];
         HostSlidingStart = new int[rows * length];
         (_floats, _ints) = Arena.Build(model.Backend, arena => Layout(arena, model));
@@ -47,6 +48,9 @@ internal sealed class Workspace : IDisposable
     public int ScoredCapacity { get; }
     public int LogitRows { get; }
     public bool Training { get; }
+
+    /// <summary>Whether attention keeps probabilities (else log-sum-exps) for backward.</summary>
+    public bool SaveProbabilities { get; }
 
     public LayerActivations[] Layers { get; }
     public BufferView<float> FinalResidual, FinalNormed, FinalRstd, Scored, Logits, Nll, LogSumExp, Coefficients;
@@ -75,7 +79,8 @@ internal sealed class Workspace : IDisposable
                 QRaw = a.Floats(n * q),
                 KRaw = a.Floats(n * kv),
                 V = a.Floats(n * kv),
-                Probabilities = Training ? a.Floats((long)Rows * c.HeadCount * Length * Length) : default,
+                AttentionSaved = !Training ? default
+                    : SaveProbabilities ? a.Floats((long)Rows * c.HeadCount * Length * Length) : a.Floats((long)Rows * c.HeadCount * Length),
                 Attention = a.Floats(n * q),
                 AttentionOut = a.Floats(n * d),
                 Middle = Training ? a.Floats(n * d) : default,

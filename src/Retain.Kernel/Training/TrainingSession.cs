@@ -143,6 +143,7 @@ public sealed class TrainingSession : IDisposable
     public StepResult Step(IReadOnlyList<TrainingBatch> microBatches, int epoch = 0, IMetricSink? metrics = null)
     {
         metrics ??= NullMetricSink.Instance;
+        var perStrategy = metrics as IStrategyMetricSinks;
         if (microBatches.Count == 0) throw new ArgumentException("A step needs at least one micro-batch.");
         int total = 0;
         for (int k = 0; k < microBatches.Count; k++) total += microBatches[k].ScoredCount;
@@ -195,7 +196,7 @@ public sealed class TrainingSession : IDisposable
                     coefficient[i] += inverseN;
                 }
             }
-            for (int o = 0; o < _objectives.Length; o++) _objectives[o].Accumulate(tokens, lossSpan, coefficient, metrics);
+            for (int o = 0; o < _objectives.Length; o++) _objectives[o].Accumulate(tokens, lossSpan, coefficient, perStrategy?.For(_objectives[o]) ?? metrics);
             for (int i = 0; i < m; i++)
             {
                 loss += lossSpan[i];
@@ -205,7 +206,7 @@ public sealed class TrainingSession : IDisposable
         }
 
         double regularizer = 0;
-        for (int r = 0; r < _regularizers.Length; r++) regularizer += _regularizers[r].Apply(_space, metrics);
+        for (int r = 0; r < _regularizers.Length; r++) regularizer += _regularizers[r].Apply(_space, perStrategy?.For(_regularizers[r]) ?? metrics);
 
         double squares = 0;
         for (int r = 0; r < _runs.Length; r++) squares += b.SumOfSquares(_runs[r].Gradients);

@@ -103,3 +103,72 @@ public class DataStatsCliTests
         failing.Err.ShouldContain($"{file}:2");
     }
 }
+
+public class ModelCliTests
+{
+    private static readonly string Stories = Retain.Testing.TestPaths.SharedFile("models", "stories260K");
+
+    [Fact]
+    public void Generate_greedy_reproduces_the_published_llama2c_continuation()
+    {
+        using var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(Stories, "golden_greedy.json")));
+        var golden0 = golden.RootElement.GetProperty("cases")[0];
+        var expected = golden0.GetProperty("text").GetString()!;
+        var newTokens = golden0.GetProperty("all_ids").GetArrayLength() - 1; // every id after BOS
+
+        var (code, output, error) = TestBuild.Cli(["generate", "--model", Stories, "--prompt", "", "--max-tokens", newTokens.ToString(System.Globalization.CultureInfo.InvariantCulture), "--greedy"]);
+
+        code.ShouldBe(0, error);
+        // llama2.c prints the text with the leading space after BOS stripped.
+        output.TrimEnd('\n').ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Score_prints_one_logprob_per_token_with_null_for_the_first()
+    {
+        var (code, output, error) = TestBuild.Cli(["score", "--model", Stories, "--text", "Once upon a time", "--json"]);
+
+        code.ShouldBe(0, error);
+        using var json = JsonDocument.Parse(output);
+        var ids = json.RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        ids.ShouldBe([1, 403, 407, 261, 378]); // <s> Once upon a time: the golden greedy run's first tokens
+        var logprobs = json.RootElement.GetProperty("logprobs").EnumerateArray().ToList();
+        logprobs[0].ValueKind.ShouldBe(JsonValueKind.Null);
+        logprobs.Skip(1).ShouldAllBe(v => v.GetDouble() < 0 && v.GetDouble() > -1); // greedy tokens: high probability
+    }
+
+    [Fact]
+    public void Eval_scores_responses_from_elsewhere_and_reports_the_count()
+    {
+        using var temp = new Retain.Testing.TempFolder();
+        // GSM8K test doc 0 (Janet's ducks) has answer 18; doc 1 (robe) has answer 3.
+        var file = temp.File("responses.jsonl", "{\"doc_id\": 0, \"response\": \"She makes 9 * 2 = $18.\\n#### 18\"}\n{\"doc_id\": 1, \"response\": \"The answer is 4.\"}\n");
+
+        var (code, output, error) = TestBuild.Cli(["eval", "--benchmark", "gsm8k", "--responses", file, "--json"]);
+
+        code.ShouldBe(0, error);
+        using var json = JsonDocument.Parse(output);
+        var metrics = json.RootElement.GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!, m => (m.GetProperty("value").GetDouble(), m.GetProperty("count").GetInt32()));
+        metrics["exact_match,strict-match"].ShouldBe((0.5, 2));
+        metrics["exact_match,flexible-extract"].ShouldBe((0.5, 2));
+    }
+
+    [Fact]
+    public void Eval_on_a_model_runs_a_multiple_choice_benchmark_and_caches_it()
+    {
+        using var temp = new Retain.Testing.TempFolder();
+        var environment = new Dictionary<string, string> { ["RETAIN_CACHE_DIR"] = temp.Path };
+        string[] args = ["eval", "--model", Stories, "--benchmark", "piqa", "--limit", "20", "--json", "--records", Path.Combine(temp.Path, "records.jsonl")];
+
+        var first = TestBuild.Cli(args, environment);
+        var second = TestBuild.Cli(args, environment);
+
+        first.ExitCode.ShouldBe(0, first.Err);
+        using var a = JsonDocument.Parse(first.Out);
+        using var b = JsonDocument.Parse(second.Out);
+        a.RootElement.GetProperty("cached").GetBoolean().ShouldBeFalse();
+        b.RootElement.GetProperty("cached").GetBoolean().ShouldBeTrue();
+        b.RootElement.GetProperty("metrics").ToString().ShouldBe(a.RootElement.GetProperty("metrics").ToString());
+        File.ReadAllLines(Path.Combine(temp.Path, "records.jsonl")).Length.ShouldBe(20);
+    }
+}

@@ -40,6 +40,22 @@ public sealed class LanguageModelTests
     }
 
     [Fact]
+    public void With_the_real_tokenizer_the_greedy_story_decodes_to_the_golden_text()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(TestPaths.SharedFile("models", "stories260K", "golden_greedy.json")));
+        string golden = doc.RootElement.GetProperty("cases")[0].GetProperty("text").GetString()!;
+        using var backend = TrainingTestData.Backend();
+        var tokenizer = Retain.Kernel.Tokenization.Tokenizer.Load(TrainingTestData.Stories);
+        var lm = KernelLanguageModel.Load(TrainingTestData.Stories, backend, tokenizer, null);
+        lm.Generate([new GenerationRequest("", GenerationSettings.Greedy(200))])[0].ShouldBe(golden);
+        // lm-eval encoding with the real BPE: the continuation is the whole string's tail after the context's tokens.
+        var (context, continuation) = lm.EncodePair("Once upon a time,", " there was a little girl", addSpecialTokens: false);
+        context.Concat(continuation).ShouldBe(tokenizer.Encode("Once upon a time, there was a little girl"));
+        var result = lm.Loglikelihood([new LoglikelihoodRequest("Once upon a time,", " there was a little girl")])[0];
+        result.IsGreedy.ShouldBeTrue("the golden story continues this way");
+    }
+
+    [Fact]
     public void Sampling_is_seeded_and_top_p_near_zero_is_greedy()
     {
         using var backend = TrainingTestData.Backend();
@@ -76,6 +92,13 @@ public sealed class LanguageModelTests
         var logProbs = scorer.TokenLogProbs([sequence, golden[..7]]);
         float.IsNaN(logProbs[0][0]).ShouldBeTrue();
         logProbs[0].Length.ShouldBe(40);
+
+        string json = Scorer.FormatJson(golden[..3], logProbs[0].AsSpan(0, 3));
+        json.ShouldStartWith("{\"ids\": [1, 403, 407], \"logprobs\": [null, ");
+        using (var parsed = JsonDocument.Parse(json))
+        {
+            parsed.RootElement.GetProperty("logprobs")[2].GetSingle().ShouldBe(logProbs[0][2]);
+        }
 
         var perturbed = golden[25..40].ToArray();
         perturbed[3] = perturbed[3] == 300 ? 301 : 300;

@@ -199,6 +199,59 @@ public sealed class TrainingSessionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Frozen_tensors_keep_their_values_and_get_no_gradient()
+    {
+        using var backend = TrainingTestData.Backend();
+        using var model = Checkpoint.Load(TrainingTestData.Stories, backend);
+        var frozen = model.Parameters.Tensors.Where(t => t.Name.Contains("layers.0.") || t.Name == "model.embed_tokens.weight").ToArray();
+        foreach (var t in frozen) t.Trainable = false;
+        model.Parameters.InvalidateRuns();
+        var before = frozen.ToDictionary(t => t.Name, t => model.Parameters.ReadHost(t));
+        var changing = model.Parameters["model.layers.3.mlp.up_proj.weight"];
+        var changingBefore = model.Parameters.ReadHost(changing);
+        using var session = new TrainingSession(model, new TrainingOptions { LearningRate = 1e-2, TotalSteps = 2 });
+        var batch = BatchBuilder.Pad(TrainingTestData.Sequences(3, 512, 12));
+        session.Step([batch]);
+        session.Step([batch]);
+        foreach (var t in frozen)
+        {
+            t.Gradient.IsNone.ShouldBeTrue(t.Name);
+            ShouldBeBitwiseEqual(model.Parameters.ReadHost(t), before[t.Name], t.Name);
+        }
+        session.ParameterSpace.Trainable.Select(p => p.Name).ShouldNotContain("model.embed_tokens.weight");
+        model.Parameters.ReadHost(changing).SequenceEqual(changingBefore).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Scoring_between_forward_and_backward_leaves_the_training_step_unchanged()
+    {
+        using var backend = TrainingTestData.Backend();
+        using var model = Checkpoint.Load(TrainingTestData.Stories, backend);
+        model.Parameters.EnsureGradients();
+        var batch = BatchBuilder.Pad(TrainingTestData.Sequences(3, 512, 21));
+        var other = BatchBuilder.Pack(TrainingTestData.Sequences(5, 512, 22), 96, 2).Single();
+        var coefficients = Enumerable.Repeat(1f / batch.ScoredCount, batch.ScoredCount).ToArray();
+        float[] Gradients(bool interleave)
+        {
+            model.Parameters.ZeroGradients();
+            model.Forward(batch.Inputs, training: true);
+            if (interleave)
+            {
+                model.Forward(other.Inputs, training: false);
+                new Retain.Kernel.Inference.Scorer(model).TokenLogProbs([[1, 5, 9, 300]]);
+            }
+            model.Backward(coefficients);
+            return model.Parameters.Tensors.SelectMany(t =>
+            {
+                var g = new float[t.Length];
+                backend.Download(t.Gradient, g);
+                return g;
+            }).ToArray();
+        }
+        ShouldBeBitwiseEqual(Gradients(interleave: true), Gradients(interleave: false), "gradients");
+    }
+
+    [Fact]
     public void Options_are_validated_and_the_schedule_follows_warmup_and_cosine()
     {
         Should.Throw<ArgumentException>(() => new TrainingOptions { WarmupSteps = 5, TotalSteps = 3 }.Validate()).Message.ShouldContain("WarmupSteps");

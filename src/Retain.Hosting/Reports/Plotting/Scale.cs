@@ -26,7 +26,7 @@ public sealed class Scale
     public IReadOnlyList<double> Ticks { get; }
 
     /// <summary>A linear scale covering the values, extended to round ticks (1, 2, 2.5, 5 × 10^k steps).</summary>
-    public static Scale Linear(IEnumerable<double> values, double padding = 0.05, int targetTicks = 6)
+    public static Scale Linear(IEnumerable<double> values, double padding = 0.05, int targetTicks = 6, double lowest = double.NegativeInfinity, double highest = double.PositiveInfinity)
     {
         var finite = values.Where(double.IsFinite).ToList();
         double lo = finite.Count == 0 ? 0 : finite.Min(), hi = finite.Count == 0 ? 1 : finite.Max();
@@ -37,10 +37,10 @@ public sealed class Scale
             hi += spread;
         }
         double pad = (hi - lo) * padding;
-        lo -= pad;
-        hi += pad;
+        lo = Math.Max(lo - pad, lowest);
+        hi = Math.Min(hi + pad, highest);
         double step = NiceStep((hi - lo) / targetTicks);
-        double first = Math.Floor(lo / step) * step, last = Math.Ceiling(hi / step) * step;
+        double first = Math.Max(Math.Floor(lo / step) * step, lowest), last = Math.Min(Math.Ceiling(hi / step) * step, highest);
         var ticks = new List<double>();
         for (long k = (long)Math.Round(first / step); k * step <= last + step * 1e-9; k++) ticks.Add(Math.Round(k * step, 12));
         return new Scale(first, last, false, ticks);

@@ -48,6 +48,9 @@ public sealed class XyChart
     /// <summary>Fraction of the x range added on each side (0 for step axes, so they start where the data does).</summary>
     public double XPadding { get; init; } = 0.05;
 
+    /// <summary>Axis limits the scales never extend past (e.g. 0 and 1 for scores).</summary>
+    public (double Low, double High) Bounds { get; init; } = (double.NegativeInfinity, double.PositiveInfinity);
+
     /// <summary>Logarithmic x axis.</summary>
     public bool LogX { get; init; }
 
@@ -69,10 +72,10 @@ public sealed class XyChart
     private const double Bottom = 52, LegendWidth = 170;
 
     /// <summary>The x scale for the current series.</summary>
-    public Scale XScale => LogX ? Scale.Log(AllPoints.Select(p => p.X)) : Scale.Linear(AllPoints.Select(p => p.X), XPadding);
+    public Scale XScale => LogX ? Scale.Log(AllPoints.Select(p => p.X)) : Scale.Linear(AllPoints.Select(p => p.X), XPadding, lowest: Bounds.Low, highest: Bounds.High);
 
     /// <summary>The y scale for the current series.</summary>
-    public Scale YScale => Scale.Linear(AllPoints.Select(p => p.Y));
+    public Scale YScale => Scale.Linear(AllPoints.Select(p => p.Y), lowest: Bounds.Low, highest: Bounds.High);
 
     private IEnumerable<DataPoint> AllPoints => Series.SelectMany(s => s.Points);
 

@@ -308,26 +308,27 @@ public sealed unsafe class CpuBackend : IBackend
     }
 
     /// <inheritdoc />
-    public void AttentionForward(BufferView<float> output, BufferView<float> probabilities, BufferView<float> q, BufferView<float> k, BufferView<float> v,
-        BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale)
+    public void AttentionForward(BufferView<float> output, BufferView<float> saved, BufferView<float> q, BufferView<float> k, BufferView<float> v,
+        BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale, bool saveProbabilities)
     {
         long tokens = (long)batchRows * rowLength;
-        Attention.Forward(_workers, _gemm.Sequential, P(output, tokens * heads * headDim, nameof(output)),
-            Optional(probabilities, (long)batchRows * heads * rowLength * rowLength, nameof(probabilities)),
-            P(q, tokens * heads * headDim, nameof(q)), P(k, tokens * kvHeads * headDim, nameof(k)), P(v, tokens * kvHeads * headDim, nameof(v)),
+        long savedLength = saveProbabilities ? (long)batchRows * heads * rowLength * rowLength : (long)batchRows * heads * rowLength;
+        Attention.Forward(_workers, _gemm.Sequential, P(output, tokens * heads * headDim, nameof(output)), Optional(saved, savedLength, nameof(saved)),
+            saveProbabilities, P(q, tokens * heads * headDim, nameof(q)), P(k, tokens * kvHeads * headDim, nameof(k)), P(v, tokens * kvHeads * headDim, nameof(v)),
             P(keyStart, tokens, nameof(keyStart)), batchRows, rowLength, heads, kvHeads, headDim, scale);
     }
 
     /// <inheritdoc />
     public void AttentionBackward(BufferView<float> qGrad, BufferView<float> kGrad, BufferView<float> vGrad, BufferView<float> outputGrad,
-        BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<float> probabilities, BufferView<int> keyStart,
-        int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale)
+        BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<float> saved, BufferView<int> keyStart,
+        int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale, bool saveProbabilities)
     {
         long tokens = (long)batchRows * rowLength;
         long qn = tokens * heads * headDim, kn = tokens * kvHeads * headDim;
-        Attention.Backward(_workers, _gemm.Sequential, P(qGrad, qn, nameof(qGrad)), P(kGrad, kn, nameof(kGrad)), P(vGrad, kn, nameof(vGrad)), P(outputGrad, qn, nameof(outputGrad)),
-            P(q, qn, nameof(q)), P(k, kn, nameof(k)), P(v, kn, nameof(v)), P(probabilities, (long)batchRows * heads * rowLength * rowLength, nameof(probabilities)),
-            P(keyStart, tokens, nameof(keyStart)), batchRows, rowLength, heads, kvHeads, headDim, scale);
+        long savedLength = saveProbabilities ? (long)batchRows * heads * rowLength * rowLength : (long)batchRows * heads * rowLength;
+        Attention.Backward(_workers, _gemm.Sequential, P(qGrad, qn, nameof(qGrad)), P(kGrad, kn, nameof(kGrad)), P(vGrad, kn, nameof(vGrad)),
+            P(outputGrad, qn, nameof(outputGrad)), P(q, qn, nameof(q)), P(k, kn, nameof(k)), P(v, kn, nameof(v)), P(saved, savedLength, nameof(saved)),
+            saveProbabilities, P(keyStart, tokens, nameof(keyStart)), batchRows, rowLength, heads, kvHeads, headDim, scale);
     }
 
     /// <inheritdoc />
@@ -357,7 +358,7 @@ public sealed unsafe class CpuBackend : IBackend
         }
         if (kvHeads <= 0 || heads % kvHeads != 0) throw new ArgumentException($"{heads} query heads cannot be grouped over {kvHeads} key/value heads.");
         long cacheSize = slotCount * capacity * kvDim;
-        CachedAttention.Forward(_workers, P(output, (long)rows * heads * headDim, nameof(output)), P(q, (long)rows * heads * headDim, nameof(q)),
+        CachedAttention.Forward(_workers, _gemm.Sequential, P(output, (long)rows * heads * headDim, nameof(output)), P(q, (long)rows * heads * headDim, nameof(q)),
             P(keyCache, cacheSize, nameof(keyCache)), P(valueCache, cacheSize, nameof(valueCache)), sp, pp, rows, capacity, heads, kvHeads, headDim, scale, window);
     }
 

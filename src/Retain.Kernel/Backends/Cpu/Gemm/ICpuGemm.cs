@@ -27,7 +27,7 @@ internal readonly unsafe struct SequentialGemm(nint openBlasFunction, bool wide)
     /// <summary>C = alpha·op(A)·op(B) + beta·C on the calling thread.</summary>
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        if (_openBlas != 0) OpenBlas.Sgemm(_openBlas, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (_openBlas != 0 && m > ManagedGemm.SmallM) OpenBlas.Sgemm(_openBlas, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else ManagedGemm.Run(null, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 }

@@ -6,26 +6,31 @@ using System.Runtime.Intrinsics;
 namespace Retain.Kernel.Backends.Cpu.Gemm;
 
 /// <summary>
-/// A BLIS-style packed GEMM in managed code: B is packed per (KC × NC) panel into NR-wide strips shared by all workers,
-/// each task packs an (MC × KC) block of A into MR-high strips in thread-local memory and runs an MR × NR register-tiled
-/// micro-kernel (6 × 16 with Vector256 FMAs, 6 × 32 with Vector512). Every element of C is computed by one task with
-/// the same k-order whatever the partition, so results do not depend on the thread count. Very short A (m ≤ 4, as in
-/// token-by-token decoding) skips packing and uses dot products / row updates.
+/// A BLIS-style packed GEMM in managed code. C is cut into blocks of columns (or rows, when C is tall and narrow), one
+/// task per block; each task runs the whole loop nest on its block with thread-local packing buffers: B panels of
+/// KC × NC packed into NR-wide strips, A blocks of MC × KC packed into MR-high strips, and an MR × NR register-tiled
+/// micro-kernel (6 × 16 with Vector256 FMAs, 6 × 32 with Vector512). One hand-off per GEMM; every element of C is
+/// accumulated over k in the same order whatever the split, so results do not depend on the thread count. Short A
+/// (m ≤ 4, as in token-by-token decoding) skips packing and uses dot products / row updates.
 /// </summary>
 internal sealed unsafe class ManagedGemm : ICpuGemm
 {
     private const int MR = 6;
-    private const int KC = 256;
-    private const int MC = 96;
-    private const int NC = 3072;
-    private const int SmallM = 4;
+    private const int KC = 384;
+    private const int MC = 120;
+    private const int NC = 2048;
+
+    /// <summary>Up to this many rows of A, products skip packing (dot products / row updates).</summary>
+    public const int SmallM = 4;
+
+    /// <summary>Work per task when splitting C (and below it, a GEMM stays on the calling thread).</summary>
+    private const double FlopsPerTask = 2e6;
 
     [ThreadStatic] private static nint t_packA;
     [ThreadStatic] private static nint t_packB;
     [ThreadStatic] private static long t_packBCapacity;
 
     private readonly CpuWorkers _workers;
-    private readonly int _nr;
     private readonly bool _wide;
 
     /// <param name="workers">The backend's workers.</param>
@@ -36,38 +41,30 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
         if (vectorWidth == 0) vectorWidth = Vector512.IsHardwareAccelerated ? 512 : 256;
         if (vectorWidth is not (256 or 512)) throw new ArgumentOutOfRangeException(nameof(vectorWidth), "Vector width must be 256 or 512 bits.");
         _wide = vectorWidth == 512;
-        _nr = _wide ? 32 : 16;
     }
 
     public string Name => _wide ? "managed-vector512" : "managed-vector256";
 
-    /// <summary>Below this many flops a GEMM runs on the calling thread: a hand-off would cost more than it saves.</summary>
-    private const double ParallelFlops = 2e6;
-
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
-        float beta, float* c, int ldc) =>
-        Run(2.0 * m * n * k < ParallelFlops ? null : _workers, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        float beta, float* c, int ldc) => Run(_workers, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     public void GemmSequential(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc) => Run(null, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     public SequentialGemm Sequential => new(0, _wide);
 
-    private static void Loop(CpuWorkers? workers, int chunks, delegate*<void*, int, void> body, void* state)
+    private struct Job
     {
-        if (workers is not null)
-        {
-            workers.Run(chunks, body, state);
-            return;
-        }
-        for (int i = 0; i < chunks; i++) body(state, i);
+        public bool TransposeA, TransposeB, Wide, SplitColumns;
+        public int M, N, K, Lda, Ldb, Ldc, BlockSize;
+        public float Alpha, Beta;
+        public float* A, B, C;
     }
 
     /// <summary>The GEMM on <paramref name="workers"/>, or on the calling thread when null.</summary>
     internal static void Run(CpuWorkers? workers, bool wide, bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)
     {
-        int nr = wide ? 32 : 16;
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0)
         {
@@ -79,44 +76,98 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
             SmallGemm(workers, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
-
+        int nr = wide ? 32 : 16;
+        double flops = 2.0 * m * n * k;
+        int tasks = workers is null ? 1 : (int)Math.Clamp(flops / FlopsPerTask, 1, 4 * workers.ThreadCount);
+        bool splitColumns = (long)n * 2 >= m;
+        int unit = splitColumns ? nr : MR;
+        int extent = splitColumns ? n : m;
+        int units = (extent + unit - 1) / unit;
+        int perTask = (units + tasks - 1) / tasks * unit;
+        tasks = (extent + perTask - 1) / perTask;
         var job = new Job
         {
-            TransposeA = transposeA, TransposeB = transposeB, M = m, K = k, Alpha = alpha, A = a, Lda = lda, B = b, Ldb = ldb,
-            Beta = beta, C = c, Ldc = ldc, Nr = nr, Wide = wide,
+            TransposeA = transposeA, TransposeB = transposeB, Wide = wide, SplitColumns = splitColumns, M = m, N = n, K = k, Lda = lda, Ldb = ldb,
+            Ldc = ldc, BlockSize = perTask, Alpha = alpha, Beta = beta, A = a, B = b, C = c,
         };
+        if (tasks == 1 || workers is null)
+        {
+            for (int t = 0; t < tasks; t++) Task(&job, t);
+        }
+        else
+        {
+            workers.Run(tasks, &Task, &job);
+        }
+    }
+
+    private static void Task(void* state, int task)
+    {
+        ref Job j = ref *(Job*)state;
+        int start = task * j.BlockSize;
+        if (j.SplitColumns)
+        {
+            int cols = Math.Min(j.BlockSize, j.N - start);
+            float* b = j.TransposeB ? j.B + (long)start * j.Ldb : j.B + start;
+            Block(ref j, j.M, cols, j.A, b, j.C + start);
+        }
+        else
+        {
+            int rows = Math.Min(j.BlockSize, j.M - start);
+            float* a = j.TransposeA ? j.A + start : j.A + (long)start * j.Lda;
+            Block(ref j, rows, j.N, a, j.B, j.C + (long)start * j.Ldc);
+        }
+    }
+
+    /// <summary>The full loop nest for an m × n block of C on the calling thread.</summary>
+    private static void Block(ref Job j, int m, int n, float* a, float* b, float* c)
+    {
+        int nr = j.Wide ? 32 : 16;
+        float* packA = ThreadPackA();
+        float* tile = stackalloc float[MR * 32];
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
             int strips = (nc + nr - 1) / nr;
             float* packB = ThreadPackB((long)strips * nr * KC);
-            for (int pc = 0; pc < k; pc += KC)
+            for (int pc = 0; pc < j.K; pc += KC)
             {
-                int kc = Math.Min(KC, k - pc);
-                job.Jc = jc; job.Nc = nc; job.Pc = pc; job.Kc = kc; job.First = pc == 0; job.PackB = packB;
-                Loop(workers, strips, &PackBStrip, &job);
-
-                int mBlocks = (m + MC - 1) / MC;
-                // Split the columns too when there are few row blocks, so every worker has work; the partition never
-                // changes what a C element is computed from.
-                int nGroups = Math.Clamp(8 / mBlocks, 1, Math.Max(1, strips / 2));
-                job.StripsPerGroup = (strips + nGroups - 1) / nGroups;
-                job.NGroups = (strips + job.StripsPerGroup - 1) / job.StripsPerGroup;
-                Loop(workers, mBlocks * job.NGroups, &ComputeBlock, &job);
+                int kc = Math.Min(KC, j.K - pc);
+                bool first = pc == 0;
+                for (int s = 0; s < strips; s++) PackBStrip(ref j, b, jc + s * nr, Math.Min(nr, nc - s * nr), pc, kc, nr, packB + (long)s * nr * kc);
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    PackA(ref j, a, ic, mc, pc, kc, packA);
+                    for (int s = 0; s < strips; s++)
+                    {
+                        int cols = Math.Min(nr, nc - s * nr);
+                        float* bStrip = packB + (long)s * nr * kc;
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            int rows = Math.Min(MR, mc - ir);
+                            float* target = c + (long)(ic + ir) * j.Ldc + jc + s * nr;
+                            if (!j.Wide && rows == MR && cols == nr)
+                            {
+                                // Full tiles are merged into C straight from the registers.
+                                Kernel256Direct(kc, packA + (long)ir * kc, bStrip, target, j.Ldc, j.Alpha, first ? j.Beta : 1f);
+                                continue;
+                            }
+                            if (j.Wide) Kernel512(kc, packA + (long)ir * kc, bStrip, tile);
+                            else Kernel256(kc, packA + (long)ir * kc, bStrip, tile);
+                            Store(tile, nr, target, j.Ldc, rows, cols, j.Alpha, j.Beta, first);
+                        }
+                    }
+                }
             }
         }
     }
 
-    private struct Job
+    private static float* ThreadPackA()
     {
-        public bool TransposeA, TransposeB, First, Wide;
-        public int M, K, Lda, Ldb, Ldc, Nr;
-        public int Jc, Nc, Pc, Kc, StripsPerGroup, NGroups;
-        public float Alpha, Beta;
-        public float* A, B, C, PackB;
+        if (t_packA == 0) t_packA = (nint)NativeMemory.AlignedAlloc((nuint)((MC + MR) * KC * sizeof(float)), 64);
+        return (float*)t_packA;
     }
 
-    /// <summary>The calling thread's B panel (shared with the workers during a parallel GEMM, which the caller waits for).</summary>
     private static float* ThreadPackB(long floats)
     {
         if (floats > t_packBCapacity)
@@ -128,52 +179,40 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
         return (float*)t_packB;
     }
 
-    /// <summary>Packs strip s of the B panel: packB[s][p][0..NR) = op(B)[pc + p][jc + s·NR + 0..NR), zero-padded.</summary>
-    private static void PackBStrip(void* state, int s)
+    /// <summary>dst[p][0..NR) = op(B)[pc + p][col0 + 0..cols), zero-padded to NR.</summary>
+    private static void PackBStrip(ref Job j, float* b, int col0, int cols, int pc, int kc, int nr, float* dst)
     {
-        ref Job j = ref *(Job*)state;
-        int nr = j.Nr;
-        float* dst = j.PackB + (long)s * nr * j.Kc;
-        int col0 = j.Jc + s * nr;
-        int cols = Math.Min(nr, j.Jc + j.Nc - col0);
         if (!j.TransposeB)
         {
-            for (int p = 0; p < j.Kc; p++)
+            for (int p = 0; p < kc; p++)
             {
-                float* src = j.B + (long)(j.Pc + p) * j.Ldb + col0;
+                float* src = b + (long)(pc + p) * j.Ldb + col0;
                 float* d = dst + (long)p * nr;
                 if (cols == nr) Buffer.MemoryCopy(src, d, nr * sizeof(float), nr * sizeof(float));
                 else
                 {
-                    for (int c = 0; c < cols; c++) d[c] = src[c];
-                    for (int c = cols; c < nr; c++) d[c] = 0;
+                    for (int x = 0; x < cols; x++) d[x] = src[x];
+                    for (int x = cols; x < nr; x++) d[x] = 0;
                 }
             }
         }
         else
         {
-            for (int c = 0; c < cols; c++)
+            for (int x = 0; x < cols; x++)
             {
-                float* src = j.B + (long)(col0 + c) * j.Ldb + j.Pc;
-                for (int p = 0; p < j.Kc; p++) dst[(long)p * nr + c] = src[p];
+                float* src = b + (long)(col0 + x) * j.Ldb + pc;
+                for (int p = 0; p < kc; p++) dst[(long)p * nr + x] = src[p];
             }
-            for (int c = cols; c < nr; c++)
+            for (int x = cols; x < nr; x++)
             {
-                for (int p = 0; p < j.Kc; p++) dst[(long)p * nr + c] = 0;
+                for (int p = 0; p < kc; p++) dst[(long)p * nr + x] = 0;
             }
         }
     }
 
-    private static float* ThreadPackA()
-    {
-        if (t_packA == 0) t_packA = (nint)NativeMemory.AlignedAlloc((nuint)((MC + MR) * KC * sizeof(float)), 64);
-        return (float*)t_packA;
-    }
-
     /// <summary>Packs rows [i0, i0 + mc) × [pc, pc + kc) of op(A) into MR-high strips: packA[strip][p][r].</summary>
-    private static void PackA(ref Job j, int i0, int mc, float* packA)
+    private static void PackA(ref Job j, float* a, int i0, int mc, int pc, int kc, float* packA)
     {
-        int kc = j.Kc;
         for (int ir = 0; ir < mc; ir += MR)
         {
             int rows = Math.Min(MR, mc - ir);
@@ -182,7 +221,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    float* src = j.A + (long)(i0 + ir + r) * j.Lda + j.Pc;
+                    float* src = a + (long)(i0 + ir + r) * j.Lda + pc;
                     for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p];
                 }
             }
@@ -190,7 +229,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
             {
                 for (int p = 0; p < kc; p++)
                 {
-                    float* src = j.A + (long)(j.Pc + p) * j.Lda + i0 + ir;
+                    float* src = a + (long)(pc + p) * j.Lda + i0 + ir;
                     float* d = dst + p * MR;
                     for (int r = 0; r < rows; r++) d[r] = src[r];
                 }
@@ -201,36 +240,6 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
                 {
                     for (int r = rows; r < MR; r++) dst[p * MR + r] = 0;
                 }
-            }
-        }
-    }
-
-    private static void ComputeBlock(void* state, int task)
-    {
-        ref Job j = ref *(Job*)state;
-        int mBlock = task / j.NGroups, group = task % j.NGroups;
-        int i0 = mBlock * MC;
-        int mc = Math.Min(MC, j.M - i0);
-        float* packA = ThreadPackA();
-        PackA(ref j, i0, mc, packA);
-
-        int nr = j.Nr;
-        int stripCount = (j.Nc + nr - 1) / nr;
-        int s0 = group * j.StripsPerGroup, s1 = Math.Min(stripCount, s0 + j.StripsPerGroup);
-        float* tile = stackalloc float[MR * 32];
-        for (int s = s0; s < s1; s++)
-        {
-            int col0 = s * nr;
-            int cols = Math.Min(nr, j.Nc - col0);
-            float* bStrip = j.PackB + (long)s * nr * j.Kc;
-            for (int ir = 0; ir < mc; ir += MR)
-            {
-                int rows = Math.Min(MR, mc - ir);
-                float* aStrip = packA + (long)ir * j.Kc;
-                if (j.Wide) Kernel512(j.Kc, aStrip, bStrip, tile);
-                else Kernel256(j.Kc, aStrip, bStrip, tile);
-                float* c = j.C + (long)(i0 + ir) * j.Ldc + j.Jc + col0;
-                Store(tile, nr, c, j.Ldc, rows, cols, j.Alpha, j.Beta, j.First);
             }
         }
     }
@@ -265,6 +274,58 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
         c30.Store(tile + 48); c31.Store(tile + 56);
         c40.Store(tile + 64); c41.Store(tile + 72);
         c50.Store(tile + 80); c51.Store(tile + 88);
+    }
+
+    /// <summary>The 6 × 16 kernel writing C = alpha·acc + prior·C (C not read when prior is 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel256Direct(int kc, float* a, float* b, float* c, int ldc, float alpha, float prior)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var av = Vector256.Create(a[0]);
+            c00 = Vector256.MultiplyAddEstimate(av, b0, c00); c01 = Vector256.MultiplyAddEstimate(av, b1, c01);
+            av = Vector256.Create(a[1]);
+            c10 = Vector256.MultiplyAddEstimate(av, b0, c10); c11 = Vector256.MultiplyAddEstimate(av, b1, c11);
+            av = Vector256.Create(a[2]);
+            c20 = Vector256.MultiplyAddEstimate(av, b0, c20); c21 = Vector256.MultiplyAddEstimate(av, b1, c21);
+            av = Vector256.Create(a[3]);
+            c30 = Vector256.MultiplyAddEstimate(av, b0, c30); c31 = Vector256.MultiplyAddEstimate(av, b1, c31);
+            av = Vector256.Create(a[4]);
+            c40 = Vector256.MultiplyAddEstimate(av, b0, c40); c41 = Vector256.MultiplyAddEstimate(av, b1, c41);
+            av = Vector256.Create(a[5]);
+            c50 = Vector256.MultiplyAddEstimate(av, b0, c50); c51 = Vector256.MultiplyAddEstimate(av, b1, c51);
+            a += MR;
+            b += 16;
+        }
+        var al = Vector256.Create(alpha);
+        if (prior == 0f)
+        {
+            (c00 * al).Store(c); (c01 * al).Store(c + 8); c += ldc;
+            (c10 * al).Store(c); (c11 * al).Store(c + 8); c += ldc;
+            (c20 * al).Store(c); (c21 * al).Store(c + 8); c += ldc;
+            (c30 * al).Store(c); (c31 * al).Store(c + 8); c += ldc;
+            (c40 * al).Store(c); (c41 * al).Store(c + 8); c += ldc;
+            (c50 * al).Store(c); (c51 * al).Store(c + 8);
+            return;
+        }
+        var pr = Vector256.Create(prior);
+        Merge(c, c00, c01, al, pr); c += ldc;
+        Merge(c, c10, c11, al, pr); c += ldc;
+        Merge(c, c20, c21, al, pr); c += ldc;
+        Merge(c, c30, c31, al, pr); c += ldc;
+        Merge(c, c40, c41, al, pr); c += ldc;
+        Merge(c, c50, c51, al, pr);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Merge(float* c, Vector256<float> x0, Vector256<float> x1, Vector256<float> alpha, Vector256<float> prior)
+    {
+        (x0 * alpha + Vector256.Load(c) * prior).Store(c);
+        (x1 * alpha + Vector256.Load(c + 8) * prior).Store(c + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -344,10 +405,17 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
             Beta = beta, A = a, B = b, C = c,
         };
         long work = (long)m * n * k;
-        int chunks = (int)Math.Clamp(work / 65536, 1, 64);
+        int chunks = workers is null ? 1 : (int)Math.Clamp(work / 65536, 1, 64);
         job.ColumnsPerChunk = (n + chunks - 1) / chunks;
         chunks = (n + job.ColumnsPerChunk - 1) / job.ColumnsPerChunk;
-        Loop(workers, chunks, &SmallChunk, &job);
+        if (workers is null || chunks == 1)
+        {
+            for (int i = 0; i < chunks; i++) SmallChunk(&job, i);
+        }
+        else
+        {
+            workers.Run(chunks, &SmallChunk, &job);
+        }
     }
 
     private static void SmallChunk(void* state, int chunk)
@@ -388,5 +456,4 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
         for (int p = 0; p < k; p++) sum += a[(long)p * stride] * b[p];
         return sum;
     }
-
 }

@@ -15,6 +15,12 @@ internal sealed unsafe class OpenBlasGemm(OpenBlas library, CpuWorkers workers) 
         float beta, float* c, int ldc)
     {
         if (m == 0 || n == 0) return;
+        if (m <= ManagedGemm.SmallM)
+        {
+            // Vector-shaped products (decoding) are bound by OpenBLAS's per-call packing; the managed dot-product path wins.
+            ManagedGemm.Run(workers, false, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
         double flops = 2.0 * m * n * Math.Max(k, 1);
         int blocks = (int)Math.Clamp(flops / FlopsPerBlock, 1, 2 * workers.ThreadCount);
         bool splitRows = m >= n;
@@ -37,8 +43,7 @@ internal sealed unsafe class OpenBlasGemm(OpenBlas library, CpuWorkers workers) 
     }
 
     public void GemmSequential(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
-        float beta, float* c, int ldc) =>
-        OpenBlas.Sgemm(library.Function, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        float beta, float* c, int ldc) => Sequential.Gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     public SequentialGemm Sequential => new(library.Function, false);
 

@@ -11,6 +11,7 @@ internal static unsafe class CachedAttention
         public int* Slots, Positions;
         public int Rows, Capacity, H, KV, D, Window;
         public float Scale;
+        public Gemm.SequentialGemm Gemm;
     }
 
     /// <summary>Copies each row's k and v into its (slot, position) of the caches.</summary>
@@ -28,13 +29,13 @@ internal static unsafe class CachedAttention
         }
     }
 
-    public static void Forward(CpuWorkers workers, float* output, float* q, float* keyCache, float* valueCache, int* slots, int* positions,
+    public static void Forward(CpuWorkers workers, Gemm.SequentialGemm gemm, float* output, float* q, float* keyCache, float* valueCache, int* slots, int* positions,
         int rows, int capacity, int heads, int kvHeads, int headDim, float scale, int window)
     {
         var a = new Args
         {
             Output = output, Q = q, KCache = keyCache, VCache = valueCache, Slots = slots, Positions = positions, Rows = rows,
-            Capacity = capacity, H = heads, KV = kvHeads, D = headDim, Scale = scale, Window = window,
+            Capacity = capacity, H = heads, KV = kvHeads, D = headDim, Scale = scale, Window = window, Gemm = gemm,
         };
         workers.Run(rows * heads, &Body, &a);
     }
@@ -42,22 +43,16 @@ internal static unsafe class CachedAttention
     private static void Body(void* state, int task)
     {
         ref Args a = ref *(Args*)state;
-        int i = task / a.H, h = task % a.H, kvh = h / (a.H / a.KV), d = a.D;
+        int i = task / a.H, h = task % a.H, kvh = h / (a.H / a.KV), d = a.D, kvd = a.KV * d;
         int pos = a.Positions[i];
-        int first = a.Window > 0 ? Math.Max(0, pos - a.Window + 1) : 0;
+        int first = a.Window > 0 ? Math.Max(0, pos - a.Window + 1) : 0, length = pos - first + 1;
         long slotBase = (long)a.Slots[i] * a.Capacity;
-        float* p = ThreadScratch.Get(pos + 1);
-        float* qv = a.Q + ((long)i * a.H + h) * d;
-        float max = float.NegativeInfinity;
-        for (int s = first; s <= pos; s++)
-        {
-            float score = VectorMath.Dot(qv, a.KCache + ((slotBase + s) * a.KV + kvh) * d, d) * a.Scale;
-            p[s] = score;
-            if (score > max) max = score;
-        }
-        float inv = 1f / VectorMath.SumExpShifted(p + first, pos - first + 1, max, store: true);
-        float* o = a.Output + ((long)i * a.H + h) * d;
-        VectorMath.Zero(o, d);
-        for (int s = first; s <= pos; s++) VectorMath.Axpy(p[s] * inv, a.VCache + ((slotBase + s) * a.KV + kvh) * d, o, d);
+        float* keys = a.KCache + (slotBase + first) * kvd + (long)kvh * d;
+        float* values = a.VCache + (slotBase + first) * kvd + (long)kvh * d;
+        float* p = ThreadScratch.Get(length);
+        // scores = scale·q·Kᵀ and output = softmax·V over the slot's visible positions, as two GEMV-shaped GEMMs.
+        a.Gemm.Gemm(false, true, 1, length, d, a.Scale, a.Q + ((long)i * a.H + h) * d, d, keys, kvd, 0f, p, length);
+        VectorMath.SoftmaxInPlace(p, length);
+        a.Gemm.Gemm(false, false, 1, d, length, 1f, p, length, values, kvd, 0f, a.Output + ((long)i * a.H + h) * d, d);
     }
 }

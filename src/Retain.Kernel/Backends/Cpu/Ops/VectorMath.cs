@@ -35,12 +35,13 @@ internal static unsafe class VectorMath
         for (; i < n; i++) y[i] += alpha * x[i];
     }
 
-    /// <summary>x = softmax(x) in three passes (max; exp and sum; scale).</summary>
-    public static void SoftmaxInPlace(float* x, int n)
+    /// <summary>x = softmax(x) in three passes (max; exp and sum; scale); returns log Σ exp(x).</summary>
+    public static float SoftmaxInPlace(float* x, int n)
     {
         float max = System.Numerics.Tensors.TensorPrimitives.Max(new ReadOnlySpan<float>(x, n));
         float sum = SumExpShifted(x, n, max, store: true);
         System.Numerics.Tensors.TensorPrimitives.Multiply(new Span<float>(x, n), 1f / sum, new Span<float>(x, n));
+        return max + MathF.Log(sum);
     }
 
     /// <summary>Σ exp(x_i − shift); with <paramref name="store"/> the exponentials replace x.</summary>

@@ -202,28 +202,38 @@ public sealed partial class BackendComparison
         using var q = Random(tokens * heads * headDim, 2f);
         using var k = Random(tokens * kvHeads * headDim, 2f);
         using var v = Random(tokens * kvHeads * headDim);
-        using var output = Poisoned(tokens * heads * headDim);
-        using var probs = Poisoned((long)batchRows * heads * T * T);
-        Both((b, f, i) => b.AttentionForward(f(output), f(probs), f(q), f(k), f(v), i(starts), batchRows, T, heads, kvHeads, headDim, scale));
-        Compare($"AttentionForward ({shape})", "output", output, matmul: true);
-        // Only the entries a query may attend are defined; the rest of the layout is the backend's own.
-        Compare($"AttentionForward ({shape})", "probabilities (attended keys)", probs, matmul: true, include: index =>
-        {
-            long t = index / T % T, j = index % T, r = index / ((long)heads * T * T);
-            return j >= keyStart[r * T + t] && j <= t;
-        });
-        using var output2 = Poisoned(tokens * heads * headDim);
-        Both((b, f, i) => b.AttentionForward(f(output2), BufferView<float>.None, f(q), f(k), f(v), i(starts), batchRows, T, heads, kvHeads, headDim, scale));
-        Compare($"AttentionForward ({shape}, no saved probabilities)", "output", output2, matmul: true);
-
         using var dOut = Random(tokens * heads * headDim);
-        using var dq = Poisoned(tokens * heads * headDim);
-        using var dk = Poisoned(tokens * kvHeads * headDim);
-        using var dv = Poisoned(tokens * kvHeads * headDim);
-        Both((b, f, i) => b.AttentionBackward(f(dq), f(dk), f(dv), f(dOut), f(q), f(k), f(v), f(probs), i(starts), batchRows, T, heads, kvHeads, headDim, scale));
-        Compare($"AttentionBackward ({shape})", "qGrad", dq, matmul: true);
-        Compare($"AttentionBackward ({shape})", "kGrad", dk, matmul: true);
-        Compare($"AttentionBackward ({shape})", "vGrad", dv, matmul: true);
+        foreach (bool probabilities in new[] { true, false })
+        {
+            string name = $"({shape}, saved {(probabilities ? "probabilities" : "log-sum-exps")})";
+            using var output = Poisoned(tokens * heads * headDim);
+            using var saved = Poisoned((long)batchRows * heads * T * (probabilities ? T : 1));
+            Both((b, f, i) => b.AttentionForward(f(output), f(saved), f(q), f(k), f(v), i(starts), batchRows, T, heads, kvHeads, headDim, scale, probabilities));
+            Compare($"AttentionForward {name}", "output", output, matmul: true);
+            if (probabilities)
+            {
+                // Only the entries a query may attend are defined; the rest of the layout is the backend's own.
+                Compare($"AttentionForward {name}", "probabilities (attended keys)", saved, matmul: true, include: index =>
+                {
+                    long t = index / T % T, j = index % T, r = index / ((long)heads * T * T);
+                    return j >= keyStart[r * T + t] && j <= t;
+                });
+            }
+            else
+            {
+                Compare($"AttentionForward {name}", "log-sum-exps", saved, matmul: true);
+            }
+            using var dq = Poisoned(tokens * heads * headDim);
+            using var dk = Poisoned(tokens * kvHeads * headDim);
+            using var dv = Poisoned(tokens * kvHeads * headDim);
+            Both((b, f, i) => b.AttentionBackward(f(dq), f(dk), f(dv), f(dOut), f(q), f(k), f(v), f(saved), i(starts), batchRows, T, heads, kvHeads, headDim, scale, probabilities));
+            Compare($"AttentionBackward {name}", "qGrad", dq, matmul: true);
+            Compare($"AttentionBackward {name}", "kGrad", dk, matmul: true);
+            Compare($"AttentionBackward {name}", "vGrad", dv, matmul: true);
+        }
+        using var inference = Poisoned(tokens * heads * headDim);
+        Both((b, f, i) => b.AttentionForward(f(inference), BufferView<float>.None, f(q), f(k), f(v), i(starts), batchRows, T, heads, kvHeads, headDim, scale, false));
+        Compare($"AttentionForward ({shape}, nothing saved)", "output", inference, matmul: true);
     }
 
     private void CheckCachedAttention()

@@ -53,13 +53,13 @@ internal sealed class FaultyBackend(IBackend inner) : IBackend
         inner.RopeForward(x, cos, sin, positions, rows, heads, headDim);
     public void RopeBackward(BufferView<float> grad, BufferView<float> cos, BufferView<float> sin, BufferView<int> positions, int rows, int heads, int headDim) =>
         inner.RopeBackward(grad, cos, sin, positions, rows, heads, headDim);
-    public void AttentionForward(BufferView<float> output, BufferView<float> probabilities, BufferView<float> q, BufferView<float> k, BufferView<float> v,
-        BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale) =>
-        inner.AttentionForward(output, probabilities, q, k, v, keyStart, batchRows, rowLength, heads, kvHeads, headDim, scale);
+    public void AttentionForward(BufferView<float> output, BufferView<float> saved, BufferView<float> q, BufferView<float> k, BufferView<float> v,
+        BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale, bool saveProbabilities) =>
+        inner.AttentionForward(output, saved, q, k, v, keyStart, batchRows, rowLength, heads, kvHeads, headDim, scale, saveProbabilities);
     public void AttentionBackward(BufferView<float> qGrad, BufferView<float> kGrad, BufferView<float> vGrad, BufferView<float> outputGrad, BufferView<float> q,
-        BufferView<float> k, BufferView<float> v, BufferView<float> probabilities, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads,
-        int headDim, float scale) =>
-        inner.AttentionBackward(qGrad, kGrad, vGrad, outputGrad, q, k, v, probabilities, keyStart, batchRows, rowLength, heads, kvHeads, headDim, scale);
+        BufferView<float> k, BufferView<float> v, BufferView<float> saved, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads,
+        int headDim, float scale, bool saveProbabilities) =>
+        inner.AttentionBackward(qGrad, kGrad, vGrad, outputGrad, q, k, v, saved, keyStart, batchRows, rowLength, heads, kvHeads, headDim, scale, saveProbabilities);
     public void KvCacheWrite(BufferView<float> keyCache, BufferView<float> valueCache, BufferView<float> k, BufferView<float> v, BufferView<int> slots,
         BufferView<int> positions, int rows, int kvDim, int capacity) =>
         inner.KvCacheWrite(keyCache, valueCache, k, v, slots, positions, rows, kvDim, capacity);

@@ -81,8 +81,10 @@ public class HostLogicTests
         gemm.C.ShouldBe(device.Allocations.Keys.Single(k => k <= gemm.C && gemm.C < k + (ulong)device.Allocations[k]));
     }
 
-    [Fact]
-    public void Attention_batches_its_gemms_over_kv_heads_per_row_and_group_position()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Attention_batches_its_gemms_over_kv_heads_per_row_and_group_position(bool saveProbabilities)
     {
         using var device = new RecordingDevice();
         using var cuda = Backend(device, CudaMatmulPrecision.Bf16);
@@ -91,26 +93,31 @@ public class HostLogicTests
         using var k = cuda.Allocate(rows * T * kvHeads * hd);
         using var v = cuda.Allocate(rows * T * kvHeads * hd);
         using var o = cuda.Allocate(rows * T * heads * hd);
-        using var p = cuda.Allocate(rows * heads * T * T);
+        using var saved = cuda.Allocate(rows * heads * T * (saveProbabilities ? T : 1));
         using var starts = cuda.AllocateInt(rows * T);
 
-        cuda.AttentionForward(o.View, p.View, q.View, k.View, v.View, starts.View, rows, T, heads, kvHeads, hd, 0.3f);
+        cuda.AttentionForward(o.View, saved.View, q.View, k.View, v.View, starts.View, rows, T, heads, kvHeads, hd, 0.3f, saveProbabilities);
 
         device.Gemms.Count.ShouldBe(rows * group * 2);
         device.Gemms.ShouldAllBe(g => g.BatchCount == kvHeads && g.Compute == CublasComputeType.Float32FastBf16);
         var scores = device.Gemms[0];
-        // Query heads b·group + g sit group·hd apart; kv heads hd apart; score matrices group·T² apart.
-        (scores.StrideA, scores.StrideB, scores.StrideC, scores.Alpha).ShouldBe(((long)hd, (long)group * hd, (long)group * T * T, 0.3f));
+        // Query heads b·group + g sit group·hd apart and kv heads hd apart (cuBLAS sees them swapped: row-major C = A·B
+        // is column-major Cᵀ = Bᵀ·Aᵀ); kept score matrices are group·T² apart, scratch ones T².
+        (scores.StrideA, scores.StrideB, scores.StrideC, scores.Alpha).ShouldBe(((long)hd, (long)group * hd, (saveProbabilities ? group : 1L) * T * T, 0.3f));
         device.Launches.Count(l => l.Kernel == CudaKernels.AttentionSoftmax).ShouldBe(rows * group);
 
         device.Gemms.Clear();
         using var dq = cuda.Allocate(rows * T * heads * hd);
         using var dk = cuda.Allocate(rows * T * kvHeads * hd);
         using var dv = cuda.Allocate(rows * T * kvHeads * hd);
-        cuda.AttentionBackward(dq.View, dk.View, dv.View, o.View, q.View, k.View, v.View, p.View, starts.View, rows, T, heads, kvHeads, hd, 0.3f);
-        device.Gemms.Count.ShouldBe(rows * group * 4);
-        // Per (row, g): dP, dV, dQ, dK. dV and dK are overwritten by the group's first query head and accumulated by the others.
-        var accumulating = device.Gemms.Where((_, i) => i % 4 is 1 or 3).Select(g => g.Beta).ToArray();
+        cuda.AttentionBackward(dq.View, dk.View, dv.View, o.View, q.View, k.View, v.View, saved.View, starts.View, rows, T, heads, kvHeads, hd, 0.3f, saveProbabilities);
+        int perGroup = saveProbabilities ? 4 : 5;
+        device.Gemms.Count.ShouldBe(rows * group * perGroup);
+        device.Launches.Count(l => l.Kernel == CudaKernels.AttentionRecompute).ShouldBe(saveProbabilities ? 0 : rows * group);
+        // Per (row, g): [recomputed S,] dP, dV, dQ, dK. dV and dK are overwritten by the group's first query head and
+        // accumulated by the others.
+        int first = perGroup - 4;
+        var accumulating = device.Gemms.Where((_, i) => i % perGroup == first + 1 || i % perGroup == first + 3).Select(g => g.Beta).ToArray();
         accumulating.ShouldBe(Enumerable.Range(0, rows * group).SelectMany(i => i % group == 0 ? new[] { 0f, 0f } : [1f, 1f]).ToArray());
     }
 

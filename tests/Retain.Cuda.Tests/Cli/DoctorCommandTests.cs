@@ -59,7 +59,7 @@ public class DoctorCommandTests
         code.ShouldBe(0);
         output.ShouldContain("verify: cpu (2 threads");
         output.ShouldContain("  pass  ");
-        output.ShouldContain("AttentionBackward (2×37, 4/2 heads, d 16): kGrad");
+        output.ShouldContain("AttentionBackward (2×37, 4/2 heads, d 16, saved log-sum-exps): kGrad");
         output.ShouldNotContain("FAIL");
         output.ShouldMatch(@"verify: (\d+) of \1 checks passed");
     }

@@ -98,7 +98,7 @@ public class EmulatedKernelTests
         using var output = cuda.Allocate(T * heads * hd);
         using var starts = cuda.AllocateInt(T);
         cuda.Upload([0, 0, 3, 1], starts.View);
-        cuda.AttentionForward(output.View, Retain.Kernel.Backends.BufferView<float>.None, q.View, q.View, q.View, starts.View, 1, T, heads, heads, hd, 1f);
+        cuda.AttentionForward(output.View, Retain.Kernel.Backends.BufferView<float>.None, q.View, q.View, q.View, starts.View, 1, T, heads, heads, hd, 1f, false);
         Should.Throw<ArgumentOutOfRangeException>(cuda.Synchronize).Message.ShouldStartWith("Key start 3 of token 2 in row 0 must lie in [0, 2].");
     }
 }

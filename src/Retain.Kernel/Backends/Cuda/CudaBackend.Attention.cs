@@ -28,14 +28,20 @@ public sealed partial class CudaBackend
         if (kvHeads <= 0 || heads % kvHeads != 0) throw new ArgumentException($"{heads} query heads cannot be grouped over {kvHeads} key/value heads.");
     }
 
+    /// <summary>Elements of what the forward keeps: probabilities (batchRows·heads·T²) or log-sum-exps (batchRows·heads·T).</summary>
+    private static long SavedLength(int batchRows, int heads, int rowLength, bool probabilities) =>
+        (long)batchRows * heads * rowLength * (probabilities ? rowLength : 1);
+
     /// <inheritdoc />
     /// <remarks>
     /// Materialised scores, per batch row r and position g within a query-head group, batched over the kv heads b
     /// (query head h = b·group + g, as Hugging Face's repeat_kv): S_b = scale·Q_h·K_bᵀ (T×T), masked softmax in place,
-    /// O_h = P_b·V_b. Without <paramref name="probabilities"/> the scores live in scratch.
+    /// O_h = P_b·V_b. The scores live in <paramref name="saved"/> when it keeps probabilities, else in scratch (with the
+    /// log-sum-exps written to <paramref name="saved"/> when given).
     /// </remarks>
-    public void AttentionForward(BufferView<float> output, BufferView<float> probabilities, BufferView<float> q, BufferView<float> k,
-        BufferView<float> v, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale)
+    public void AttentionForward(BufferView<float> output, BufferView<float> saved, BufferView<float> q, BufferView<float> k,
+        BufferView<float> v, BufferView<int> keyStart, int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale,
+        bool saveProbabilities)
     {
         CheckGrouping(heads, kvHeads);
         int T = rowLength, hd = headDim, group = heads / kvHeads;
@@ -45,22 +51,25 @@ public sealed partial class CudaBackend
         var pk = F(k, tokens * kvHeads * hd, nameof(k));
         var pv = F(v, tokens * kvHeads * hd, nameof(v));
         var starts = I(keyStart, tokens, nameof(keyStart));
-        bool saved = !probabilities.IsNone;
-        var p = saved ? F(probabilities, batchRows * heads * tt, nameof(probabilities)) : _attention.Get(kvHeads * tt * sizeof(float));
+        var kept = Optional(saved, SavedLength(batchRows, heads, T, saveProbabilities), nameof(saved));
+        bool probabilities = !kept.IsNull && saveProbabilities;
+        var scratch = probabilities ? DevicePointer.Null : _attention.Get(kvHeads * tt * sizeof(float));
         for (int r = 0; r < batchRows; r++)
         {
             for (int g = 0; g < group; g++)
             {
                 // Scores of heads b·group + g of row r, one T×T matrix per kv head b.
-                var scores = saved ? p.Offset(((long)r * heads + g) * tt) : p;
-                long scoreStride = saved ? group * tt : tt;
+                var scores = probabilities ? kept.Offset(((long)r * heads + g) * tt) : scratch;
+                long scoreStride = probabilities ? group * tt : tt;
+                var lse = kept.IsNull || probabilities ? DevicePointer.Null : kept.Offset(((long)r * heads + g) * T);
                 var qh = pq.Offset(((long)r * T * heads + g) * hd);
                 var kb = pk.Offset((long)r * T * kvHeads * hd);
                 var vb = pv.Offset((long)r * T * kvHeads * hd);
                 var oh = o.Offset(((long)r * T * heads + g) * hd);
                 RowMajorGemm(false, true, T, T, hd, scale, qh, CudaDataType.Float32, heads * hd, (long)group * hd,
                     kb, CudaDataType.Float32, kvHeads * hd, hd, 0f, scores, T, scoreStride, kvHeads, BatchedCompute);
-                Launch(CudaKernels.AttentionSoftmax, new Dim3((uint)T, (uint)kvHeads), 0, scores, scoreStride, starts.Offset((long)r * T, sizeof(int)), T, r, ErrorWord);
+                Launch(CudaKernels.AttentionSoftmax, new Dim3((uint)T, (uint)kvHeads), 0, scores, scoreStride, starts.Offset((long)r * T, sizeof(int)),
+                    T, r, lse, (long)group * T, ErrorWord);
                 RowMajorGemm(false, false, T, hd, T, 1f, scores, CudaDataType.Float32, T, scoreStride,
                     vb, CudaDataType.Float32, kvHeads * hd, hd, 0f, oh, heads * hd, (long)group * hd, kvHeads, BatchedCompute);
             }
@@ -69,13 +78,14 @@ public sealed partial class CudaBackend
 
     /// <inheritdoc />
     /// <remarks>
-    /// Per (row r, group position g), batched over kv heads b with h = b·group + g: dP_b = dO_h·V_bᵀ (scratch);
+    /// Per (row r, group position g), batched over kv heads b with h = b·group + g: P_b from <paramref name="saved"/>
+    /// (or recomputed: S_b = scale·Q_h·K_bᵀ, P = exp(S − lse) on each row's keys); dP_b = dO_h·V_bᵀ (scratch);
     /// dS_b = P∘(dP − rowsum(P∘dP))·scale in place; dV_b (+)= P_bᵀ·dO_h; dQ_h = dS_b·K_b; dK_b (+)= dS_bᵀ·Q_h — "(+)=" is
     /// "=" for g = 0 and "+=" after, so each kv head's gradient sums its query heads and is overwritten, not accumulated.
     /// </remarks>
     public void AttentionBackward(BufferView<float> qGrad, BufferView<float> kGrad, BufferView<float> vGrad, BufferView<float> outputGrad,
-        BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<float> probabilities, BufferView<int> keyStart,
-        int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale)
+        BufferView<float> q, BufferView<float> k, BufferView<float> v, BufferView<float> saved, BufferView<int> keyStart,
+        int batchRows, int rowLength, int heads, int kvHeads, int headDim, float scale, bool saveProbabilities)
     {
         CheckGrouping(heads, kvHeads);
         int T = rowLength, hd = headDim, group = heads / kvHeads;
@@ -88,9 +98,10 @@ public sealed partial class CudaBackend
         var pq = F(q, qn, nameof(q));
         var pk = F(k, kn, nameof(k));
         var pv = F(v, kn, nameof(v));
-        var p = F(probabilities, batchRows * heads * tt, nameof(probabilities));
-        I(keyStart, tokens, nameof(keyStart));
+        var kept = F(saved, SavedLength(batchRows, heads, T, saveProbabilities), nameof(saved));
+        var starts = I(keyStart, tokens, nameof(keyStart));
         var ds = _attention.Get(kvHeads * tt * sizeof(float));
+        var recomputed = saveProbabilities ? DevicePointer.Null : _recomputed.Get(kvHeads * tt * sizeof(float));
         var compute = BatchedCompute;
         for (int r = 0; r < batchRows; r++)
         {
@@ -100,11 +111,25 @@ public sealed partial class CudaBackend
             var dvb = dv.Offset((long)r * T * kvHeads * hd);
             for (int g = 0; g < group; g++)
             {
-                var probs = p.Offset(((long)r * heads + g) * tt);
-                long probStride = group * tt;
                 var qh = pq.Offset(((long)r * T * heads + g) * hd);
                 var dqh = dq.Offset(((long)r * T * heads + g) * hd);
                 var doh = dO.Offset(((long)r * T * heads + g) * hd);
+                DevicePointer probs;
+                long probStride;
+                if (saveProbabilities)
+                {
+                    probs = kept.Offset(((long)r * heads + g) * tt);
+                    probStride = group * tt;
+                }
+                else
+                {
+                    probs = recomputed;
+                    probStride = tt;
+                    RowMajorGemm(false, true, T, T, hd, scale, qh, CudaDataType.Float32, heads * hd, (long)group * hd,
+                        kb, CudaDataType.Float32, kvHeads * hd, hd, 0f, probs, T, tt, kvHeads, compute);
+                    Launch(CudaKernels.AttentionRecompute, new Dim3((uint)T, (uint)kvHeads), 0, probs, tt, starts.Offset((long)r * T, sizeof(int)),
+                        kept.Offset(((long)r * heads + g) * T), (long)group * T, T);
+                }
                 float accumulate = g == 0 ? 0f : 1f;
                 RowMajorGemm(false, true, T, T, hd, 1f, doh, CudaDataType.Float32, heads * hd, (long)group * hd,
                     vb, CudaDataType.Float32, kvHeads * hd, hd, 0f, ds, T, tt, kvHeads, compute);

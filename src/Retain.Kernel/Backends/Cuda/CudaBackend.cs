@@ -19,7 +19,7 @@ public sealed unsafe partial class CudaBackend : IBackend
 
     private readonly ICudaDevice _device;
     private readonly CachingAllocator _allocator;
-    private readonly DeviceScratch _castA, _castB, _attention, _partials, _reduction;
+    private readonly DeviceScratch _castA, _castB, _attention, _recomputed, _partials, _reduction;
     private readonly ulong _errorWord;
     private bool _disposed;
 
@@ -47,6 +47,7 @@ public sealed unsafe partial class CudaBackend : IBackend
         _castA = new DeviceScratch(_allocator);
         _castB = new DeviceScratch(_allocator);
         _attention = new DeviceScratch(_allocator);
+        _recomputed = new DeviceScratch(_allocator);
         _partials = new DeviceScratch(_allocator);
         _reduction = new DeviceScratch(_allocator);
         _errorWord = _allocator.Allocate(DeviceErrors.WordLength * sizeof(int));
@@ -212,6 +213,7 @@ public sealed unsafe partial class CudaBackend : IBackend
             _castA.Dispose();
             _castB.Dispose();
             _attention.Dispose();
+            _recomputed.Dispose();
             _partials.Dispose();
             _reduction.Dispose();
             _allocator.Return(_errorWord, DeviceErrors.WordLength * sizeof(int));

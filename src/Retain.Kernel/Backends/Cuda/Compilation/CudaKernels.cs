@@ -32,7 +32,8 @@ internal static class CudaKernels
 
     public static readonly KernelSpec Rope = new("rope", "retain_rope", Ptr, Ptr, Ptr, Ptr, I32, I32, I32, I32, F32, Ptr);
 
-    public static readonly KernelSpec AttentionSoftmax = new("attention", "retain_attention_softmax", Ptr, I64, Ptr, I32, I32, Ptr);
+    public static readonly KernelSpec AttentionSoftmax = new("attention", "retain_attention_softmax", Ptr, I64, Ptr, I32, I32, Ptr, I64, Ptr);
+    public static readonly KernelSpec AttentionRecompute = new("attention", "retain_attention_recompute", Ptr, I64, Ptr, Ptr, I64, I32);
     public static readonly KernelSpec AttentionSoftmaxBackward = new("attention", "retain_attention_softmax_backward", Ptr, I64, Ptr, I64, I32, F32);
     public static readonly KernelSpec KvCacheWrite = new("attention", "retain_kv_cache_write", Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, I32, I32, I32, I32, Ptr);
     public static readonly KernelSpec CachedAttention = new("attention", "retain_cached_attention",

@@ -1,12 +1,14 @@
 // Attention kernels besides the cuBLAS GEMMs (CPU references: Backends/Cpu/Ops/Attention.cs and CachedAttention.cs).
 // Training/scoring attention materialises the scores per (row, head) as T×T matrices: S = scale·Q·Kᵀ (cuBLAS),
-// P = masked softmax(S) here, O = P·V (cuBLAS); the backward recomputes nothing and uses the saved P.
+// P = masked softmax(S) here, O = P·V (cuBLAS); the backward uses the saved P, or recomputes it from S and the saved
+// log-sum-exps when P would be too large to keep.
 #include "common.cuh"
 
 // In place over scores[b·batchStride + t·T + j] (grid: x = t, y = b): keys keyStart[t] … t keep softmax values, every
 // other entry becomes 0 (causality, packing boundaries, sliding windows). keyStart points at the row's T entries;
-// rowIndex is the batch row, for error messages only.
-extern "C" __global__ void retain_attention_softmax(float* scores, long long batchStride, const int* keyStart, int T, int rowIndex, int* err)
+// rowIndex is the batch row, for error messages only. With lse (else null), each row's log-sum-exp goes to
+// lse[b·lseStride + t], for a backward that recomputes the probabilities instead of keeping them.
+extern "C" __global__ void retain_attention_softmax(float* scores, long long batchStride, const int* keyStart, int T, int rowIndex, float* lse, long long lseStride, int* err)
 {
     __shared__ float scratch[RETAIN_BLOCK];
     int t = blockIdx.x;
@@ -16,6 +18,7 @@ extern "C" __global__ void retain_attention_softmax(float* scores, long long bat
     {
         if (threadIdx.x == 0 && blockIdx.y == 0) retain_report(err, RETAIN_ERR_KEY_START, rowIndex, t, first, 0);
         for (int j = threadIdx.x; j < T; j += RETAIN_BLOCK) row[j] = RETAIN_NAN;
+        if (lse && threadIdx.x == 0) lse[(long long)blockIdx.y * lseStride + t] = RETAIN_NAN;
         return;
     }
     float max = -RETAIN_INF;
@@ -32,6 +35,18 @@ extern "C" __global__ void retain_attention_softmax(float* scores, long long bat
     sum = retain_block_sum(sum, scratch);
     float inverse = 1.0f / sum;
     for (int j = threadIdx.x; j < T; j += RETAIN_BLOCK) row[j] = j >= first && j <= t ? row[j] * inverse : 0.0f;
+    if (lse && threadIdx.x == 0) lse[(long long)blockIdx.y * lseStride + t] = max + logf(sum);
+}
+
+// The backward's probabilities from recomputed scores and the saved log-sum-exps, in place (grid: x = t, y = b):
+// p_j = exp(s_j − lse_t) for keys keyStart[t] … t, else 0.
+extern "C" __global__ void retain_attention_recompute(float* scores, long long batchStride, const int* keyStart, const float* lse, long long lseStride, int T)
+{
+    int t = blockIdx.x;
+    float* row = scores + (long long)blockIdx.y * batchStride + (long long)t * T;
+    int first = keyStart[t];
+    float shift = lse[(long long)blockIdx.y * lseStride + t];
+    for (int j = threadIdx.x; j < T; j += RETAIN_BLOCK) row[j] = j >= first && j <= t ? expf(row[j] - shift) : 0.0f;
 }
 
 // In place over grad (= dP on entry): dS = (dP − Σ_j P∘dP)·P·scale per row (grid: x = t, y = b). P is 0 outside each

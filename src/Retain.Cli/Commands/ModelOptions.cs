@@ -11,7 +11,7 @@ public sealed class ModelOptions
     public Option<string> Model { get; } = new("--model") { Description = "A Hugging Face model directory (config.json, *.safetensors, tokenizer.json).", Required = true };
 
     /// <summary>--device.</summary>
-    public Option<string> Device { get; } = new("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
 
     /// <summary>--chat-template.</summary>
     public Option<string?> Template { get; } = new("--chat-template") { Description = "Chat template when the model's own is not recognised: " + string.Join(", ", ChatTemplate.Names) + "." };

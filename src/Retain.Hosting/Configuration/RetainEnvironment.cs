@@ -24,10 +24,16 @@ public static class RetainEnvironment
     /// <summary>Forces a GEMM implementation of the CPU backend (<c>managed</c> or <c>openblas</c>).</summary>
     public const string Gemm = "RETAIN_GEMM";
 
+    /// <summary>Extra folders searched first for the CUDA libraries.</summary>
+    public const string CudaLibraryDir = "RETAIN_CUDA_LIB_DIR";
+
+    /// <summary>GEMM precision of the CUDA backend (<c>bf16</c>, <c>tf32</c> or <c>fp32</c>).</summary>
+    public const string CudaMatmul = "RETAIN_CUDA_MATMUL";
+
     /// <summary>The names above, which are never configuration overrides.</summary>
     public static IReadOnlySet<string> Reserved { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        PluginPath, DataPath, CacheDir, Shared, Threads, Gemm,
+        PluginPath, DataPath, CacheDir, Shared, Threads, Gemm, CudaLibraryDir, CudaMatmul,
     };
 
     /// <summary>The override prefix.</summary>

@@ -19,8 +19,8 @@ public sealed class RunConfig : IValidatableObject
     [Description("Base model: a local Hugging Face directory.")]
     public string Model { get; set; } = "";
 
-    /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
-    [Description("Compute device: cpu or cuda.")]
+    /// <summary><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c> (see <see cref="Kernel.Backends.BackendFactory"/>).</summary>
+    [Description("Compute device: cpu, cuda or cuda:N.")]
     public string Device { get; set; } = "cpu";
 
     /// <summary>Chat template name when the model's own cannot be recognised (qwen2.5, qwen3, gemma3, llama3, chatml, plain).</summary>
@@ -76,8 +76,8 @@ public sealed class RunConfig : IValidatableObject
             yield return new ValidationResult($"{lr} is not a learning rate in (0, 1).", [nameof(LearningRates)]);
         if (Seeds.Count == 0)
             yield return new ValidationResult("needs at least one seed.", [nameof(Seeds)]);
-        if (Device is not ("cpu" or "cuda"))
-            yield return new ValidationResult($"'{Device}' is not a device: use cpu or cuda.", [nameof(Device)]);
+        if (!Kernel.Backends.BackendFactory.IsDevice(Device))
+            yield return new ValidationResult($"'{Device}' is not a device: use {Kernel.Backends.BackendFactory.DeviceHelp}.", [nameof(Device)]);
         foreach (var duplicate in Methods.GroupBy(m => m.Label).Where(g => g.Count() > 1))
             yield return new ValidationResult($"two methods are labelled '{duplicate.Key}'; give them distinct names.", [nameof(Methods)]);
     }

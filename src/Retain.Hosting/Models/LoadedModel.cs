@@ -1,6 +1,5 @@
 using Retain.Kernel;
 using Retain.Kernel.Backends;
-using Retain.Kernel.Backends.Cpu;
 using Retain.Kernel.Chat;
 using Retain.Kernel.Inference;
 using Retain.Kernel.Models;
@@ -91,12 +90,8 @@ public sealed class LoadedModel : IDisposable
         return new LoadedModel(full, backend, ownsBackend, tokenizer, template, problem, language);
     }
 
-    /// <summary>Creates the backend for a device name.</summary>
-    public static IBackend CreateBackend(string device) => device switch
-    {
-        "cpu" => new CpuBackend(),
-        _ => throw new ArgumentException($"device '{device}' is not available in this build; use cpu."),
-    };
+    /// <summary>Creates the backend for a device name (cpu, cuda, cuda:N).</summary>
+    public static IBackend CreateBackend(string device) => BackendFactory.Create(device);
 
     /// <inheritdoc />
     public void Dispose()

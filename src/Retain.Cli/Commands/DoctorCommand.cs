@@ -1,0 +1,177 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Retain.Kernel;
+using Retain.Kernel.Backends;
+using Retain.Kernel.Backends.Cpu;
+using Retain.Kernel.Backends.Cpu.Gemm;
+using Retain.Kernel.Backends.Cuda;
+using Retain.Kernel.Backends.Cuda.Discovery;
+using Retain.Kernel.Diagnostics;
+
+namespace Retain.Cli.Commands;
+
+/// <summary>
+/// <c>retain doctor [--device cpu|cuda|cuda:N] [--verify] [--matmul all|bf16|tf32|fp32] [--seed N]</c>: what the
+/// backends find on this machine (CPU threads and GEMM; for CUDA the GPUs, versions, every library's path or the
+/// folders searched), and with <c>--verify</c> every op of the device's backend against the CPU backend.
+/// </summary>
+public static class DoctorCommand
+{
+    /// <summary>Creates the verb.</summary>
+    public static Command Create(CliConsole console)
+    {
+        var device = new Option<string?>("--device") { Description = $"Also open this device ({BackendFactory.DeviceHelp}); fails (exit 1) when it cannot run. --verify defaults to cuda." };
+        var verify = new Option<bool>("--verify") { Description = "Run every backend op on random inputs on the device and on the CPU backend and compare (fp32 ≤ 1e-5, bf16 GEMMs ≤ 1e-2)." };
+        var matmul = new Option<string>("--matmul") { Description = "GEMM precisions to verify on CUDA: all, bf16, tf32 or fp32.", DefaultValueFactory = _ => "all" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random inputs of --verify.", DefaultValueFactory = _ => 1 };
+        var command = new Command("doctor", "Report the CPU and CUDA backends this machine can run (and verify one against the other).") { device, verify, matmul, seed };
+        command.SetAction(parse => console.Guard(() =>
+        {
+            var deviceName = parse.GetValue(device) ?? (parse.GetValue(verify) ? "cuda" : null);
+            if (deviceName is not null) ParseDevice(deviceName);
+            WriteCpu(console);
+            var inspection = CudaInspection.Run();
+            WriteCuda(console, inspection);
+            if (deviceName is null) return ExitCodes.Success;
+            if (!parse.GetValue(verify)) return Open(console, deviceName);
+            return Verify(console, deviceName, parse.GetValue(matmul)!, parse.GetValue(seed));
+        }));
+        return command;
+    }
+
+    private static (string Kind, int Ordinal) ParseDevice(string device)
+    {
+        try
+        {
+            return BackendFactory.Parse(device);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException("--device: " + e.Message.Split(" (Parameter")[0]);
+        }
+    }
+
+    private static void WriteCpu(CliConsole console)
+    {
+        console.Out.WriteLine($"retain {KernelInfo.Version} ({RuntimeInformation.FrameworkDescription}, {RuntimeInformation.RuntimeIdentifier}, {Environment.ProcessorCount} logical CPUs)");
+        using var cpu = new CpuBackend();
+        console.Out.WriteLine($"cpu: {cpu.Name}");
+        console.Out.WriteLine(CpuBackend.OpenBlasPath is { } openBlas
+            ? $"  OpenBLAS: {openBlas}"
+            : $"  OpenBLAS: not found (install libopenblas0-pthread); the managed GEMM ({cpu.GemmName}) is used");
+    }
+
+    private static void WriteCuda(CliConsole console, CudaInspection inspection)
+    {
+        var o = console.Out;
+        o.WriteLine(inspection.Usable ? "cuda: ready" : "cuda: not available");
+        foreach (var problem in inspection.Problems) o.WriteLine($"  {problem}");
+        if (inspection.DriverCudaVersion is { } cuda)
+        {
+            o.WriteLine($"  driver {inspection.DriverVersion ?? "(version unknown)"}, supports CUDA {CudaInspection.FormatCudaVersion(cuda)}");
+        }
+        foreach (var gpu in inspection.Gpus)
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  GPU {gpu.Ordinal}: {gpu.Name}, compute capability {gpu.ComputeCapability / 10}.{gpu.ComputeCapability % 10}, {gpu.Multiprocessors} SMs, " +
+                $"{CudaInspection.FormatBytes(gpu.FreeBytes)} free of {CudaInspection.FormatBytes(gpu.TotalBytes)}"));
+        }
+        foreach (var library in inspection.Libraries)
+        {
+            string version = library.Kind switch
+            {
+                CudaLibraryKind.Nvrtc when inspection.NvrtcVersion is not null => $" (NVRTC {inspection.NvrtcVersion})",
+                CudaLibraryKind.Cublas when inspection.CublasVersion is not null => $" (cuBLAS {inspection.CublasVersion})",
+                _ => "",
+            };
+            o.WriteLine($"  {library.Describe()}: {library.Path ?? "not found"}{version}");
+        }
+        foreach (var note in inspection.Notes) o.WriteLine($"  note: {note}");
+        o.WriteLine($"  kernel cache: {inspection.KernelCacheDirectory}");
+        o.WriteLine(inspection.PrecompiledArchitectures.Count > 0
+            ? $"  precompiled kernels: sm_{string.Join(", sm_", inspection.PrecompiledArchitectures)}"
+            : "  precompiled kernels: none (built without nvcc; kernels compile with NVRTC at first use)");
+    }
+
+    private static int Open(CliConsole console, string device)
+    {
+        try
+        {
+            using var backend = BackendFactory.Create(device);
+            console.Out.WriteLine($"{device}: opened {backend.Name}");
+            return ExitCodes.Success;
+        }
+        catch (Kernel.Backends.Cuda.Interop.CudaUnavailableException e)
+        {
+            console.Error.WriteLine($"error: {device} is not available: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static int Verify(CliConsole console, string device, string matmul, int seed)
+    {
+        var (kind, ordinal) = ParseDevice(device);
+        var runs = new List<(string Label, Func<IBackend> Candidate, BackendComparisonOptions Options)>();
+        if (kind == "cpu")
+        {
+            runs.Add(("", () => new CpuBackend(new CpuBackendOptions { Threads = 2 }),
+                new BackendComparisonOptions { Seed = seed }));
+        }
+        else
+        {
+            var precisions = matmul.Trim().ToLowerInvariant() == "all"
+                ? [CudaMatmulPrecision.Fp32, CudaMatmulPrecision.Bf16]
+                : new[] { ParseMatmul(matmul) };
+            foreach (var precision in precisions)
+            {
+                double matmulTolerance = precision == CudaMatmulPrecision.Fp32 ? 1e-5 : 1e-2;
+                runs.Add(($"; {precision.ToString().ToLowerInvariant()} GEMMs within {matmulTolerance:0e+00}",
+                    () => CudaBackend.Create(new CudaBackendOptions { Device = ordinal, Matmul = precision }),
+                    new BackendComparisonOptions { Seed = seed, MatmulTolerance = matmulTolerance }));
+            }
+        }
+
+        int failed = 0, total = 0;
+        using var reference = new CpuBackend(new CpuBackendOptions { Threads = 1, Gemm = GemmProvider.Managed });
+        foreach (var (label, create, options) in runs)
+        {
+            IBackend candidate;
+            try
+            {
+                candidate = create();
+            }
+            catch (Kernel.Backends.Cuda.Interop.CudaUnavailableException e)
+            {
+                console.Error.WriteLine($"error: {device} is not available: {e.Message}");
+                return ExitCodes.Failed;
+            }
+            using (candidate)
+            {
+                console.Out.WriteLine($"verify: {candidate.Name} against {reference.Name} (seed {seed}{label})");
+                foreach (var check in new BackendComparison(reference, candidate, options).Run())
+                {
+                    total++;
+                    if (!check.Passed) failed++;
+                    string verdict = check.Passed ? "pass" : "FAIL";
+                    string detail = check.Error ?? string.Create(CultureInfo.InvariantCulture, $"{check.RelativeError:0.0e+00} (≤ {check.Tolerance:0e+00})");
+                    console.Out.WriteLine($"  {verdict}  {detail,-22}  {check.Op}: {check.Output}");
+                }
+            }
+        }
+        console.Out.WriteLine($"verify: {total - failed} of {total} checks passed");
+        return failed == 0 ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static CudaMatmulPrecision ParseMatmul(string text)
+    {
+        try
+        {
+            return CudaBackendOptions.ParseMatmul(text, "--matmul");
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}

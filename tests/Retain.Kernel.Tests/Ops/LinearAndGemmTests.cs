@@ -19,6 +19,10 @@ public sealed class LinearAndGemmTests : OpTestBase
             data.Add(backend, 131, 260, 70, true, true);
             data.Add(backend, 200, 17, 513, false, true);
             data.Add(backend, 64, 3100, 20, true, false);
+            // More than one A block (MC = 144), k a multiple of the 8 × 8 packing transposes, partial last strips.
+            data.Add(backend, 149, 64, 264, false, true);
+            data.Add(backend, 150, 35, 256, false, false);
+            data.Add(backend, 151, 40, 16, true, false);
         }
         return data;
     }

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Retain.Kernel.Backends.Cpu.Gemm;
 
@@ -16,8 +17,8 @@ namespace Retain.Kernel.Backends.Cpu.Gemm;
 internal sealed unsafe class ManagedGemm : ICpuGemm
 {
     private const int MR = 6;
-    private const int KC = 384;
-    private const int MC = 120;
+    private const int KC = 256;
+    private const int MC = 144;
     private const int NC = 2048;
 
     /// <summary>Up to this many rows of A, products skip packing (dot products / row updates).</summary>
@@ -78,7 +79,9 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
         }
         int nr = wide ? 32 : 16;
         double flops = 2.0 * m * n * k;
-        int tasks = workers is null ? 1 : (int)Math.Clamp(flops / FlopsPerTask, 1, 4 * workers.ThreadCount);
+        // Each task packs its own copy of the operand it shares with the others, so one task per thread (two for load
+        // balance on a busy machine); the split never changes the bits of C.
+        int tasks = workers is null || workers.ThreadCount == 1 ? 1 : (int)Math.Clamp(flops / FlopsPerTask, 1, 2 * workers.ThreadCount);
         bool splitColumns = (long)n * 2 >= m;
         int unit = splitColumns ? nr : MR;
         int extent = splitColumns ? n : m;
@@ -119,6 +122,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
     }
 
     /// <summary>The full loop nest for an m × n block of C on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(ref Job j, int m, int n, float* a, float* b, float* c)
     {
         int nr = j.Wide ? 32 : 16;
@@ -133,11 +137,11 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
             {
                 int kc = Math.Min(KC, j.K - pc);
                 bool first = pc == 0;
-                for (int s = 0; s < strips; s++) PackBStrip(ref j, b, jc + s * nr, Math.Min(nr, nc - s * nr), pc, kc, nr, packB + (long)s * nr * kc);
+                GemmPacking.PackBPanel(j.TransposeB, b, j.Ldb, jc, nc, pc, kc, nr, packB);
                 for (int ic = 0; ic < m; ic += MC)
                 {
                     int mc = Math.Min(MC, m - ic);
-                    PackA(ref j, a, ic, mc, pc, kc, packA);
+                    GemmPacking.PackA(j.TransposeA, a, j.Lda, ic, mc, pc, kc, MR, packA);
                     for (int s = 0; s < strips; s++)
                     {
                         int cols = Math.Min(nr, nc - s * nr);
@@ -179,71 +183,6 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
         return (float*)t_packB;
     }
 
-    /// <summary>dst[p][0..NR) = op(B)[pc + p][col0 + 0..cols), zero-padded to NR.</summary>
-    private static void PackBStrip(ref Job j, float* b, int col0, int cols, int pc, int kc, int nr, float* dst)
-    {
-        if (!j.TransposeB)
-        {
-            for (int p = 0; p < kc; p++)
-            {
-                float* src = b + (long)(pc + p) * j.Ldb + col0;
-                float* d = dst + (long)p * nr;
-                if (cols == nr) Buffer.MemoryCopy(src, d, nr * sizeof(float), nr * sizeof(float));
-                else
-                {
-                    for (int x = 0; x < cols; x++) d[x] = src[x];
-                    for (int x = cols; x < nr; x++) d[x] = 0;
-                }
-            }
-        }
-        else
-        {
-            for (int x = 0; x < cols; x++)
-            {
-                float* src = b + (long)(col0 + x) * j.Ldb + pc;
-                for (int p = 0; p < kc; p++) dst[(long)p * nr + x] = src[p];
-            }
-            for (int x = cols; x < nr; x++)
-            {
-                for (int p = 0; p < kc; p++) dst[(long)p * nr + x] = 0;
-            }
-        }
-    }
-
-    /// <summary>Packs rows [i0, i0 + mc) × [pc, pc + kc) of op(A) into MR-high strips: packA[strip][p][r].</summary>
-    private static void PackA(ref Job j, float* a, int i0, int mc, int pc, int kc, float* packA)
-    {
-        for (int ir = 0; ir < mc; ir += MR)
-        {
-            int rows = Math.Min(MR, mc - ir);
-            float* dst = packA + (long)ir * kc;
-            if (!j.TransposeA)
-            {
-                for (int r = 0; r < rows; r++)
-                {
-                    float* src = a + (long)(i0 + ir + r) * j.Lda + pc;
-                    for (int p = 0; p < kc; p++) dst[p * MR + r] = src[p];
-                }
-            }
-            else
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    float* src = a + (long)(pc + p) * j.Lda + i0 + ir;
-                    float* d = dst + p * MR;
-                    for (int r = 0; r < rows; r++) d[r] = src[r];
-                }
-            }
-            if (rows < MR)
-            {
-                for (int p = 0; p < kc; p++)
-                {
-                    for (int r = rows; r < MR; r++) dst[p * MR + r] = 0;
-                }
-            }
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256(int kc, float* a, float* b, float* tile)
     {
@@ -280,6 +219,16 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256Direct(int kc, float* a, float* b, float* c, int ldc, float alpha, float prior)
     {
+        if (Sse.IsSupported)
+        {
+            // The tile of C is read (or written) only after the k loop; fetching its lines now hides the miss.
+            float* row = c;
+            for (int r = 0; r < MR; r++, row += ldc)
+            {
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + 15);
+            }
+        }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -361,6 +310,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
     }
 
     /// <summary>C_tile = alpha·tile + (first ? beta·C : C), reading C only when needed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Store(float* tile, int nr, float* c, int ldc, int rows, int cols, float alpha, float beta, bool first)
     {
         float prior = first ? beta : 1f;
@@ -418,6 +368,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SmallChunk(void* state, int chunk)
     {
         ref SmallJob j = ref *(SmallJob*)state;
@@ -450,6 +401,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float StridedDot(float* a, int stride, float* b, int k)
     {
         float sum = 0;

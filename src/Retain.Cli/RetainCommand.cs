@@ -22,6 +22,7 @@ public static class RetainCommand
         root.Subcommands.Add(ScoreCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(AnalyzeCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(DoctorCommand.Create(console));
         root.Subcommands.Add(DebugCommand.Create(console));
 

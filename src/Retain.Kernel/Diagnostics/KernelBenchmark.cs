@@ -1,42 +1,45 @@
 using System.Diagnostics;
 using Retain.Kernel.Backends;
+using Retain.Kernel.Backends.Cpu;
 using Retain.Kernel.Inference;
 using Retain.Kernel.Models;
 using Retain.Kernel.Training;
 
 namespace Retain.Kernel.Diagnostics;
 
-/// <summary>Training throughput of one configuration.</summary>
-/// <param name="Rows">Rows per step.</param>
-/// <param name="Length">Tokens per row.</param>
-/// <param name="Steps">Timed steps.</param>
-/// <param name="MedianStepSeconds">Median wall time of a step.</param>
-/// <param name="TokensPerSecond">Rows × length / median step time.</param>
-/// <param name="AllocatedBytesPerStep">Managed bytes the calling thread allocated per timed step.</param>
-/// <param name="PeakWorkingSetBytes">Peak resident memory of the process so far.</param>
-public sealed record TrainingThroughput(int Rows, int Length, int Steps, double MedianStepSeconds, double TokensPerSecond, long AllocatedBytesPerStep, long PeakWorkingSetBytes);
+/// <summary>Wall times of repeated runs of one operation.</summary>
+/// <param name="Median">Median seconds (the upper median for an even count).</param>
+/// <param name="Min">Fastest run.</param>
+/// <param name="Max">Slowest run.</param>
+/// <param name="Count">Timed runs.</param>
+public sealed record TimingSamples(double Median, double Min, double Max, int Count)
+{
+    /// <summary>Summarises <paramref name="seconds"/> (sorted in place).</summary>
+    public static TimingSamples From(double[] seconds)
+    {
+        if (seconds.Length == 0) throw new ArgumentException("At least one timed run is needed.", nameof(seconds));
+        Array.Sort(seconds);
+        return new TimingSamples(seconds[seconds.Length / 2], seconds[0], seconds[^1], seconds.Length);
+    }
+}
 
-/// <summary>Generation throughput.</summary>
-/// <param name="Sequences">Sequences generated together.</param>
-/// <param name="NewTokens">Tokens generated per sequence.</param>
-/// <param name="Seconds">Wall time (prefill included).</param>
-/// <param name="TokensPerSecond">Generated tokens per second, all sequences together.</param>
-public sealed record GenerationThroughput(int Sequences, int NewTokens, double Seconds, double TokensPerSecond);
+/// <summary>One measured phase.</summary>
+/// <param name="Tokens">Tokens one run processes (the numerator of tokens/s).</param>
+/// <param name="Seconds">Timed runs.</param>
+/// <param name="AllocatedBytesPerRun">Managed bytes allocated per timed run, calling thread and backend workers together.</param>
+public sealed record PhaseMeasurement(int Tokens, TimingSamples Seconds, long AllocatedBytesPerRun)
+{
+    /// <summary>Tokens / median seconds.</summary>
+    public double TokensPerSecond => Tokens / Seconds.Median;
+}
 
 /// <summary>
-/// Timing loops for <c>retain bench</c> and reports: training steps, GEMM, generation. Numbers are measured, never
-/// asserted; tests check correctness only.
+/// Timing loops for <c>retain bench</c>: training steps, scoring, generation, GEMM. Every loop warms up first (at least
+/// <c>warmup</c> runs and <c>warmupSeconds</c>: tiered JIT compilation, buffer planning) and reports the median of the timed runs. Numbers are measured, never asserted;
+/// tests check only that the loops run.
 /// </summary>
 public static class KernelBenchmark
 {
-    /// <summary>A Llama-architecture config for random-weight benchmarks.</summary>
-    public static ModelConfig LlamaConfig(int hidden, int layers, int heads, int kvHeads, int intermediate, int vocab, int maxPositions = 2048, bool tied = true) =>
-        ModelConfig.Parse($$"""
-            {"model_type":"llama","hidden_size":{{hidden}},"num_hidden_layers":{{layers}},"num_attention_heads":{{heads}},
-             "num_key_value_heads":{{kvHeads}},"intermediate_size":{{intermediate}},"vocab_size":{{vocab}},
-             "max_position_embeddings":{{maxPositions}},"rms_norm_eps":1e-5,"rope_theta":10000.0,"tie_word_embeddings":{{(tied ? "true" : "false")}}}
-            """, "benchmark config");
-
     /// <summary>A model with N(0, 0.02²) matrices and unit norms.</summary>
     public static TransformerModel RandomModel(ModelConfig config, IBackend backend, int seed = 1)
     {
@@ -60,43 +63,74 @@ public static class KernelBenchmark
         return model;
     }
 
-    /// <summary>Full rows of random tokens, every token after the first supervised.</summary>
-    public static TrainingBatch RandomBatch(int vocab, int rows, int length, int seed = 1)
+    /// <summary>Rows of random tokens.</summary>
+    public static int[][] RandomRows(int vocab, int rows, int length, int seed = 1)
     {
         var random = new Random(seed);
-        var sequences = Enumerable.Range(0, rows).Select(r => new TrainingSequence(
-            Enumerable.Range(0, length).Select(_ => random.Next(vocab)).ToArray(),
-            Enumerable.Range(0, length).Select(t => t > 0).ToArray(), r)).ToArray();
-        return BatchBuilder.Pad(sequences);
+        return Enumerable.Range(0, rows).Select(_ => Enumerable.Range(0, length).Select(_ => random.Next(vocab)).ToArray()).ToArray();
     }
 
     /// <summary>
-    /// Times full training steps (forward, backward, clipping, AdamW) on one micro-batch of random tokens. Warm-up steps
-    /// let tiered JIT compilation finish; small models need a few dozen.
+    /// Full training steps (forward, backward, clipping at 1.0, AdamW) on one micro-batch of random tokens, every token
+    /// after the first of a row supervised: tokens = rows × length per step.
     /// </summary>
-    public static TrainingThroughput MeasureTraining(TransformerModel model, int rows, int length, int warmupSteps = 10, int steps = 10)
+    public static PhaseMeasurement MeasureTraining(TransformerModel model, int rows, int length, int warmup, int repeat, double warmupSeconds = 0)
     {
-        var batch = RandomBatch(model.Config.VocabSize, rows, length);
-        using var session = new TrainingSession(model, new TrainingOptions { LearningRate = 1e-5, TotalSteps = warmupSteps + steps });
+        var sequences = RandomRows(model.Config.VocabSize, rows, length)
+            .Select((ids, r) => new TrainingSequence(ids, ids.Select((_, t) => t > 0).ToArray(), r)).ToArray();
+        var batch = BatchBuilder.Pad(sequences);
+        using var session = new TrainingSession(model, new TrainingOptions { LearningRate = 1e-5, TotalSteps = warmup + repeat, MaxGradNorm = 1.0 });
         session.Reserve(rows, length, batch.ScoredCount);
         var micro = new[] { batch };
-        for (int i = 0; i < warmupSteps; i++) session.Step(micro);
-        var times = new double[steps];
-        long allocated = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < steps; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            session.Step(micro);
-            times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
-        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-        Array.Sort(times);
-        double median = times[steps / 2];
-        using var process = Process.GetCurrentProcess();
-        return new TrainingThroughput(rows, length, steps, median, rows * length / median, allocated / steps, process.PeakWorkingSet64);
+        return Measure(model.Backend, rows * length, warmup, warmupSeconds, repeat, () => session.Step(micro));
     }
 
-    /// <summary>GFLOP/s of an n × n × n GEMM (C = A·Bᵀ, the layout of linear layers).</summary>
+    /// <summary>Log-probabilities of every token of rows × length random tokens (no gradients): tokens = rows × length.</summary>
+    public static PhaseMeasurement MeasureScoring(TransformerModel model, int rows, int length, int warmup, int repeat, double warmupSeconds = 0)
+    {
+        var sequences = RandomRows(model.Config.VocabSize, rows, length, seed: 2);
+        var scorer = new Scorer(model, tokensPerBatch: rows * length);
+        return Measure(model.Backend, rows * length, warmup, warmupSeconds, repeat, () => scorer.TokenLogProbs(sequences));
+    }
+
+    /// <summary>
+    /// Greedy decoding with the KV cache, one sequence: a random prompt of <paramref name="promptLength"/> tokens, then
+    /// exactly <paramref name="newTokens"/> tokens (no end token). Tokens = new tokens; the time includes the prefill.
+    /// </summary>
+    public static PhaseMeasurement MeasureGeneration(TransformerModel model, int promptLength, int newTokens, int warmup, int repeat, double warmupSeconds = 0)
+    {
+        var prompt = RandomRows(model.Config.VocabSize, 1, promptLength, seed: 3)[0];
+        var input = new[] { new GenerationInput(prompt, newTokens, SamplingOptions.Greedy, []) };
+        var generator = new Generator(model, maxBatch: 1);
+        return Measure(model.Backend, newTokens, warmup, warmupSeconds, repeat, () =>
+        {
+            int generated = generator.Generate(input)[0].Tokens.Length;
+            if (generated != newTokens) throw new InvalidOperationException($"Generation stopped after {generated} of {newTokens} tokens.");
+        });
+    }
+
+    private static PhaseMeasurement Measure(IBackend backend, int tokens, int warmup, double warmupSeconds, int repeat, Action run)
+    {
+        if (repeat < 1) throw new ArgumentOutOfRangeException(nameof(repeat), "At least one timed run is needed.");
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < warmupSeconds; i++) run();
+        (backend as TimingBackend)?.Reset(); // per-op totals cover the timed runs only
+        var seconds = new double[repeat];
+        long allocated = AllocatedBytes(backend);
+        for (int i = 0; i < repeat; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            run();
+            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        allocated = AllocatedBytes(backend) - allocated;
+        return new PhaseMeasurement(tokens, TimingSamples.From(seconds), allocated / repeat);
+    }
+
+    private static long AllocatedBytes(IBackend backend) =>
+        GC.GetAllocatedBytesForCurrentThread() + (backend is CpuBackend cpu ? cpu.WorkerAllocatedBytes : 0);
+
+    /// <summary>GFLOP/s of an n × n × n GEMM (C = A·Bᵀ, the layout of linear layers), best of <paramref name="repeats"/>.</summary>
     public static double MeasureGemm(IBackend backend, int n, int repeats = 5)
     {
         using var a = backend.Allocate((long)n * n);
@@ -116,20 +150,5 @@ public static class KernelBenchmark
             best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
         return 2.0 * n * n * n / best / 1e9;
-    }
-
-    /// <summary>Greedy generation of <paramref name="newTokens"/> tokens for <paramref name="sequences"/> prompts decoded together.</summary>
-    public static GenerationThroughput MeasureGeneration(TransformerModel model, int sequences, int promptLength, int newTokens)
-    {
-        var random = new Random(2);
-        var inputs = Enumerable.Range(0, sequences).Select(_ => new GenerationInput(
-            Enumerable.Range(0, promptLength).Select(_ => random.Next(model.Config.VocabSize)).ToArray(), newTokens, SamplingOptions.Greedy, [])).ToArray();
-        var generator = new Generator(model, maxBatch: sequences);
-        generator.Generate(inputs.Take(1).Select(i => i with { MaxNewTokens = 2 }).ToArray());
-        long start = Stopwatch.GetTimestamp();
-        var outputs = generator.Generate(inputs);
-        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        int generated = outputs.Sum(o => o.Tokens.Length);
-        return new GenerationThroughput(sequences, newTokens, seconds, generated / seconds);
     }
 }

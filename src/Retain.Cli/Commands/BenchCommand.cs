@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Retain.Hosting.Performance;
+using Spectre.Console;
+
+namespace Retain.Cli.Commands;
+
+/// <summary>
+/// <c>retain bench [--suite cpu] [--json] [--only NAME...] [--threads N] [--warmup N] [--warmup-seconds S] [--repeat N]
+/// [--python PATH | --no-pytorch] [--no-gemm] [--ops]</c>: training, scoring and generation tokens/s and peak memory of Retain's
+/// kernel and of the PyTorch peer script on the same machine in the same command, their ratio, and managed GEMM
+/// against OpenBLAS. docs/performance.md explains the cases and keeps the latest numbers.
+/// </summary>
+public static class BenchCommand
+{
+    /// <summary>Creates the verb.</summary>
+    public static Command Create(CliConsole console)
+    {
+        var suite = new Option<string>("--suite") { Description = $"Which suite: {string.Join(", ", BenchSuites.Names)}.", DefaultValueFactory = _ => "cpu" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON on stdout (progress still goes to stderr)." };
+        var only = new Option<string[]>("--only") { Description = "Run only these cases (names or model names, e.g. stories260k or gpt2-124m-train; repeatable or comma-separated).", AllowMultipleArgumentsPerToken = true };
+        var threads = new Option<int>("--threads") { Description = "Threads for both sides (Retain's CPU backend, torch.set_num_threads).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs before timing.", DefaultValueFactory = _ => 3 };
+        var warmupSeconds = new Option<double>("--warmup-seconds") { Description = "Warm up for at least this long (JIT tiering).", DefaultValueFactory = _ => 2.0 };
+        var repeat = new Option<int>("--repeat") { Description = "Timed runs; the median is reported with the min and max.", DefaultValueFactory = _ => 10 };
+        var seed = new Option<int>("--seed") { Description = "Seed of random weights and tokens.", DefaultValueFactory = _ => 1 };
+        var python = new Option<string?>("--python") { Description = "Python that imports torch (default: RETAIN_PYTHON, else /usr/bin/python3, else python3)." };
+        var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Measure Retain only." };
+        var noGemm = new Option<bool>("--no-gemm") { Description = "Skip the GEMM comparison." };
+        var ops = new Option<bool>("--ops") { Description = "Also time every backend op and print where each case's time goes (synchronises after every op)." };
+        var measure = new Option<string?>("--measure") { Description = "Internal: measure one case in this process and print its JSON.", Hidden = true };
+        var command = new Command("bench", "Measure training, scoring and generation speed against PyTorch on this machine.")
+        {
+            suite, json, only, threads, warmup, warmupSeconds, repeat, seed, python, noPyTorch, noGemm, ops, measure,
+        };
+        command.SetAction(parse => console.Guard(() =>
+        {
+            var settings = new BenchSettings(parse.GetValue(threads), parse.GetValue(warmup), parse.GetValue(warmupSeconds), parse.GetValue(repeat), parse.GetValue(seed), parse.GetValue(ops));
+            if (settings.Threads < 1) throw new UsageException("--threads must be at least 1.");
+            if (settings.Warmup < 0 || settings.WarmupSeconds < 0) throw new UsageException("--warmup and --warmup-seconds cannot be negative.");
+            if (settings.Repeat < 1) throw new UsageException("--repeat must be at least 1.");
+            var all = Cases(parse.GetValue(suite)!);
+            if (parse.GetValue(measure) is { } name)
+            {
+                var single = all.SingleOrDefault(c => c.Name == name) ?? throw new UsageException($"--measure: no case '{name}'.");
+                console.Out.WriteLine(RetainCaseRunner.Measure(single, settings).ToJsonLine());
+                return ExitCodes.Success;
+            }
+            var cases = Select(all, parse.GetValue(only));
+
+            PyTorchPeer? peer = null;
+            string? peerMissing = "skipped (--no-pytorch)";
+            if (!parse.GetValue(noPyTorch)) (peer, peerMissing) = PyTorchPeer.Find(parse.GetValue(python));
+            if (peer is null) console.Error.WriteLine($"PyTorch peer not run: {peerMissing}");
+
+            var runner = new BenchRunner(settings, peer, peerMissing) { GemmSizes = parse.GetValue(noGemm) ? [] : [512, 1024, 2048] };
+            int step = 0;
+            var (results, gemm) = runner.Run(cases, what => console.Error.WriteLine($"[{(what.StartsWith("gemm", StringComparison.Ordinal) ? "gemm" : $"{step++ / (peer is null ? 1 : 2) + 1}/{cases.Count}")}] {what}"));
+            var machine = MachineInfo.Describe(settings.Threads, peer, peerMissing);
+            if (parse.GetValue(json))
+            {
+                console.Out.WriteLine(BenchRunner.ToJson(machine, settings, results, gemm).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                WriteTables(console, machine, results, gemm);
+            }
+            foreach (var failed in results.Where(r => r.RetainError is not null)) console.Error.WriteLine($"error: {failed.Case.Name}: {failed.RetainError}");
+            return results.Any(r => r.RetainError is not null) ? ExitCodes.Failed : ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static IReadOnlyList<BenchCase> Cases(string suite)
+    {
+        try
+        {
+            return BenchSuites.Get(suite, Path.Combine(AppContext.BaseDirectory, "assets"));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException("--suite: " + e.Message);
+        }
+    }
+
+    private static IReadOnlyList<BenchCase> Select(IReadOnlyList<BenchCase> all, string[]? only)
+    {
+        var wanted = (only ?? []).SelectMany(o => o.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+        if (wanted.Length == 0) return all;
+        var unknown = wanted.Where(w => !all.Any(c => c.Name == w || c.Model.Name == w)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new UsageException($"--only: no case or model named {string.Join(", ", unknown.Select(u => $"'{u}'"))}; cases: {string.Join(", ", all.Select(c => c.Name))}.");
+        }
+        return all.Where(c => wanted.Contains(c.Name) || wanted.Contains(c.Model.Name)).ToArray();
+    }
+
+    private static void WriteTables(CliConsole console, System.Text.Json.Nodes.JsonObject machine, IReadOnlyList<BenchResult> results, IReadOnlyList<GemmResult> gemm)
+    {
+        var ansi = CommonOptions.Console(console);
+        console.Out.WriteLine($"{machine["cpu"]} · {machine["logical_cpus"]} logical CPUs · {machine["isa"]} · {machine["threads"]} threads · GEMM: {machine["gemm"]}");
+        console.Out.WriteLine($"{machine["runtime"]} · {machine["date"]} · PyTorch: {machine["pytorch"]}");
+        var table = new Table().AddColumns("Case", "Shape", "Retain tok/s", "PyTorch tok/s", "Ratio", "Retain ms/run (min–max)", "PyTorch ms/run (min–max)", "Peak MB Retain/PyTorch", "Alloc B/run");
+        foreach (var r in results)
+        {
+            table.AddRow(
+                Markup.Escape(r.Case.Name),
+                r.Case.Shape,
+                r.Retain is { } a ? F(a.TokensPerSecond, "N0") : "[red]failed[/]",
+                r.PyTorch is { } b ? F(b.TokensPerSecond, "N0") : "—",
+                r.Ratio is { } ratio ? F(ratio, "0.00") + "×" : "—",
+                r.Retain is { } c ? Milliseconds(c.Seconds) : "—",
+                r.PyTorch is { } d ? Milliseconds(d.Seconds) : "—",
+                $"{(r.Retain?.PeakRssMb is { } m1 ? F(m1, "N0") : "—")} / {(r.PyTorch?.PeakRssMb is { } m2 ? F(m2, "N0") : "—")}",
+                r.Retain?.AllocatedBytesPerRun is { } alloc ? F(alloc, "N0") : "—");
+        }
+        ansi.Write(table);
+        foreach (var r in results.Where(r => r.Retain?.Ops is not null))
+        {
+            var opsTable = new Table().AddColumns($"{Markup.Escape(r.Case.Name)}: op", "ms/run", "share", "calls/run");
+            double total = r.Retain!.Ops!.Sum(o => o.SecondsPerRun);
+            foreach (var op in r.Retain.Ops!.Take(12))
+            {
+                opsTable.AddRow(op.Op, F(op.SecondsPerRun * 1000, "N2"), F(op.SecondsPerRun / total * 100, "N1") + "%", F(op.CallsPerRun, "N0"));
+            }
+            ansi.Write(opsTable);
+        }
+        foreach (var r in results.Where(r => r.PyTorch is null && r.PyTorchError is not null && r.Retain is not null).Take(1))
+        {
+            console.Out.WriteLine($"PyTorch: {r.PyTorchError}");
+        }
+        if (gemm.Count == 0) return;
+        var gemmTable = new Table().AddColumns("GEMM n×n×n", "Managed GFLOP/s", "OpenBLAS GFLOP/s", "Managed / OpenBLAS");
+        foreach (var g in gemm)
+        {
+            gemmTable.AddRow(g.N.ToString(CultureInfo.InvariantCulture), F(g.ManagedGflops, "N1"), g.OpenBlasGflops is { } o ? F(o, "N1") : "—", g.Ratio is { } q ? F(q * 100, "N0") + "%" : "—");
+        }
+        ansi.Write(gemmTable);
+    }
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Milliseconds(Retain.Kernel.Diagnostics.TimingSamples s) =>
+        $"{F(s.Median * 1000, "N1")} ({F(s.Min * 1000, "N1")}–{F(s.Max * 1000, "N1")})";
+}

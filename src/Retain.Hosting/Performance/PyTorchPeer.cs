@@ -1,0 +1,74 @@
+namespace Retain.Hosting.Performance;
+
+/// <summary>
+/// The PyTorch side of <c>retain bench</c>: <c>bench/pytorch_bench.py</c> (source: tests/reference/pytorch_bench.py)
+/// run by a Python that imports torch (Debian <c>python3-torch</c>), one process per case.
+/// </summary>
+public sealed class PyTorchPeer
+{
+    private readonly string _python;
+    private readonly string _script;
+
+    private PyTorchPeer(string python, string script, string version)
+    {
+        _python = python;
+        _script = script;
+        Version = version;
+    }
+
+    /// <summary>The Python executable.</summary>
+    public string Python => _python;
+
+    /// <summary>torch.__version__.</summary>
+    public string Version { get; }
+
+    /// <summary>Where the script ships beside the CLI.</summary>
+    public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "bench", "pytorch_bench.py");
+
+    /// <summary>
+    /// Finds a Python that imports torch: <paramref name="python"/> when given, else RETAIN_PYTHON, else
+    /// /usr/bin/python3 (Debian's python3-torch) and python3 on PATH. Returns null and why when none does.
+    /// </summary>
+    public static (PyTorchPeer? Peer, string? Reason) Find(string? python)
+    {
+        if (!File.Exists(ScriptPath)) return (null, $"the peer script is missing at {ScriptPath}");
+        python ??= Environment.GetEnvironmentVariable("RETAIN_PYTHON");
+        var candidates = python is not null ? new[] { python } : new[] { "/usr/bin/python3", "python3" };
+        var problems = new List<string>();
+        foreach (var candidate in candidates.Distinct())
+        {
+            ChildProcess.Result probe;
+            try
+            {
+                probe = ChildProcess.Run(candidate, ["-c", "import torch; print(torch.__version__)"], TimeSpan.FromSeconds(60));
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                problems.Add($"{candidate}: not found");
+                continue;
+            }
+            if (probe.ExitCode == 0) return (new PyTorchPeer(candidate, ScriptPath, probe.Out.Trim()), null);
+            problems.Add($"{candidate}: {ChildProcess.LastErrorLine(probe)}");
+        }
+        return (null, "no Python with PyTorch (install python3-torch, or pass --python): " + string.Join("; ", problems));
+    }
+
+    /// <summary>Runs one case; throws with the script's error when it fails.</summary>
+    public CaseMeasurement Measure(BenchCase benchCase, BenchSettings settings, string scratch, TimeSpan timeout)
+    {
+        string[] arguments =
+        [
+            _script, "--model", benchCase.Model.MaterializeFor(scratch), "--phase", benchCase.Phase.ToString().ToLowerInvariant(),
+            "--threads", Invariant(settings.Threads), "--warmup", Invariant(settings.Warmup), "--warmup-seconds", Invariant(settings.WarmupSeconds),
+            "--repeat", Invariant(settings.Repeat), "--seed", Invariant(settings.Seed),
+            .. benchCase.Phase == BenchPhase.Generate
+                ? new[] { "--prompt", Invariant(benchCase.PromptLength), "--new", Invariant(benchCase.Length) }
+                : new[] { "--rows", Invariant(benchCase.Rows), "--length", Invariant(benchCase.Length) },
+        ];
+        var result = ChildProcess.Run(_python, arguments, timeout);
+        if (result.ExitCode != 0) throw new InvalidOperationException($"PyTorch peer: {ChildProcess.LastErrorLine(result)}");
+        return CaseMeasurement.Parse(result.Out, "the PyTorch peer");
+    }
+
+    private static string Invariant(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,41 @@
+using Retain.Kernel.Backends;
+using Retain.Kernel.Backends.Cpu;
+using Retain.Kernel.Diagnostics;
+using Retain.Kernel.Models;
+
+namespace Retain.Hosting.Performance;
+
+/// <summary>Measures one case with Retain's kernel in this process (the bench verb runs it in a child process per case, so peak memory is the case's own).</summary>
+public static class RetainCaseRunner
+{
+    /// <summary>Loads (or randomly initialises) the model on the CPU backend and times the case's phase.</summary>
+    public static CaseMeasurement Measure(BenchCase benchCase, BenchSettings settings)
+    {
+        var cpu = new CpuBackend(new CpuBackendOptions { Threads = settings.Threads });
+        TimingBackend? timing = settings.Ops ? new TimingBackend(cpu) : null;
+        using IBackend backend = timing ?? (IBackend)cpu;
+        using var model = benchCase.Model.Directory is { } directory
+            ? Checkpoint.Load(directory, backend)
+            : KernelBenchmark.RandomModel(benchCase.Model.LoadConfig(), backend, settings.Seed);
+        var measurement = benchCase.Phase switch
+        {
+            BenchPhase.Train => KernelBenchmark.MeasureTraining(model, benchCase.Rows, benchCase.Length, settings.Warmup, settings.Repeat, settings.WarmupSeconds),
+            BenchPhase.Score => KernelBenchmark.MeasureScoring(model, benchCase.Rows, benchCase.Length, settings.Warmup, settings.Repeat, settings.WarmupSeconds),
+            _ => KernelBenchmark.MeasureGeneration(model, benchCase.PromptLength, benchCase.Length, settings.Warmup, settings.Repeat, settings.WarmupSeconds),
+        };
+        return new CaseMeasurement(measurement.Tokens, measurement.TokensPerSecond, measurement.Seconds, CaseMeasurement.PeakRssOfThisProcess(),
+            model.Parameters.ElementCount, measurement.AllocatedBytesPerRun, cpu.Name)
+        {
+            Ops = timing?.Totals().Select(t => new OpTime(t.Op, t.Seconds / settings.Repeat, (double)t.Calls / settings.Repeat)).ToArray(),
+        };
+    }
+}
+
+/// <summary>How both sides measure: threads, warm-up and timed runs, seed of random weights and tokens.</summary>
+/// <param name="Threads">Threads for Retain's CPU backend and torch.set_num_threads.</param>
+/// <param name="Warmup">Untimed runs first.</param>
+/// <param name="WarmupSeconds">Warm-up goes on until at least this long has passed (JIT tiering, allocator warm-up).</param>
+/// <param name="Repeat">Timed runs; the median is reported.</param>
+/// <param name="Seed">Seed of random weights.</param>
+/// <param name="Ops">Also time every backend op (synchronising after each, so the totals run a little slower).</param>
+public sealed record BenchSettings(int Threads, int Warmup, double WarmupSeconds, int Repeat, int Seed = 1, bool Ops = false);

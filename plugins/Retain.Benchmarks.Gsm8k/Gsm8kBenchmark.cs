@@ -1,4 +1,5 @@
 using System.Text;
+using Retain.Datasets.Extraction;
 using Retain.Evaluation;
 using Retain.Plugins;
 
@@ -13,7 +14,7 @@ namespace Retain.Benchmarks.Gsm8k;
 public sealed class Gsm8kBenchmark(Gsm8kOptions options) : IBenchmark
 {
     /// <summary>lm-eval's <c>strict-match</c>: the first <c>#### N</c>.</summary>
-    public static readonly RegexFilter StrictMatch = new("strict-match", @"#### (\-?[0-9\.\,]+)", 0);
+    public static readonly NamedFilter StrictMatch = new("strict-match", Gsm8kAnswers.Strict);
 
     /// <summary>Stop strings of the task (the kernel also stops at the tokenizer's EOS tokens).</summary>
     public static readonly string[] Stops = ["Question:", "</s>", "<|im_end|>"];

@@ -1,3 +1,4 @@
+using Retain.Datasets.Extraction;
 using Retain.Data;
 using Retain.Evaluation;
 using Retain.Plugins;
@@ -12,7 +13,7 @@ namespace Retain.Benchmarks.Gsm8k;
 public sealed class Gsm8kChatBenchmark(Gsm8kChatOptions options) : IBenchmark
 {
     /// <summary>gsm8k_cot_llama's strict filter: the last <c>The final answer is N</c>.</summary>
-    public static readonly RegexFilter StrictMatch = new("strict-match", @"The final answer is ((-?[$0-9.,]{2,})|(-?[0-9]+))", -1);
+    public static readonly NamedFilter StrictMatch = new("strict-match", new RegexFilter(@"The final answer is ((-?[$0-9.,]{2,})|(-?[0-9]+))", -1));
 
     /// <summary>gsm8k_cot_llama's stop strings.</summary>
     public static readonly string[] Stops = ["<|eot_id|>", "<|start_header_id|>user<|end_header_id|>", "Q:", "</s>", "<|im_end|>"];

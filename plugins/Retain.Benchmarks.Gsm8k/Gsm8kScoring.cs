@@ -1,12 +1,13 @@
+using Retain.Datasets.Extraction;
 using Retain.Evaluation;
 
 namespace Retain.Benchmarks.Gsm8k;
 
 /// <summary>Scores GSM8K responses with a strict and a flexible filter, as lm-eval's two filter pipelines.</summary>
-internal sealed class Gsm8kScoring(RegexFilter strict, RegexFilter flexible)
+internal sealed class Gsm8kScoring(NamedFilter strict, NamedFilter flexible)
 {
     /// <summary>lm-eval's <c>flexible-extract</c>: the last number-like run in the response.</summary>
-    public static readonly RegexFilter FlexibleExtract = new("flexible-extract", @"(-?[$0-9.,]{2,})|(-?[0-9]+)", -1);
+    public static readonly NamedFilter FlexibleExtract = new("flexible-extract", Gsm8kAnswers.Flexible);
 
     private readonly List<bool> _strict = [];
     private readonly List<bool> _flexible = [];

@@ -1,13 +1,14 @@
 using Retain.Benchmarks.Gsm8k;
 using Retain.Benchmarks.Tests.Fakes;
+using Retain.Datasets.Extraction;
 using Retain.Evaluation;
 
 namespace Retain.Benchmarks.Tests.Gsm8k;
 
 public class Gsm8kScoringTests
 {
-    private static readonly RegexFilter Strict = Gsm8kBenchmark.StrictMatch;
-    private static readonly RegexFilter Flexible = new("flexible-extract", @"(-?[$0-9.,]{2,})|(-?[0-9]+)", -1);
+    private static readonly NamedFilter Strict = Gsm8kBenchmark.StrictMatch;
+    private static readonly NamedFilter Flexible = new("flexible-extract", new RegexFilter(@"(-?[$0-9.,]{2,})|(-?[0-9]+)", -1));
 
     [Theory]
     [InlineData("She pays 3 + 4 = 7 dollars.\n#### 1,080", "1,080")]

@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Retain.Hosting.Performance;
+using Retain.Kernel.Backends.Cuda;
 using Spectre.Console;
 
 namespace Retain.Cli.Commands;
 
 /// <summary>
-/// <c>retain bench [--suite cpu] [--json] [--only NAME...] [--threads N] [--warmup N] [--warmup-seconds S] [--repeat N]
+/// <c>retain bench [--suite cpu|gpu] [--json] [--only NAME...] [--threads N] [--warmup N] [--warmup-seconds S] [--repeat N]
 /// [--python PATH | --no-pytorch] [--no-gemm] [--ops]</c>: training, scoring and generation tokens/s and peak memory of Retain's
 /// kernel and of the PyTorch peer script on the same machine in the same command, their ratio, and managed GEMM
 /// against OpenBLAS. docs/performance.md explains the cases and keeps the latest numbers.
@@ -40,31 +41,45 @@ public static class BenchCommand
             if (settings.Threads < 1) throw new UsageException("--threads must be at least 1.");
             if (settings.Warmup < 0 || settings.WarmupSeconds < 0) throw new UsageException("--warmup and --warmup-seconds cannot be negative.");
             if (settings.Repeat < 1) throw new UsageException("--repeat must be at least 1.");
-            var all = Cases(parse.GetValue(suite)!);
+            string suiteName = parse.GetValue(suite)!;
+            var all = Cases(suiteName);
             if (parse.GetValue(measure) is { } name)
             {
-                var single = all.SingleOrDefault(c => c.Name == name) ?? throw new UsageException($"--measure: no case '{name}'.");
+                var single = BenchSuites.Names.SelectMany(Cases).SingleOrDefault(c => c.Name == name) ?? throw new UsageException($"--measure: no case '{name}'.");
                 console.Out.WriteLine(RetainCaseRunner.Measure(single, settings).ToJsonLine());
                 return ExitCodes.Success;
             }
             var cases = Select(all, parse.GetValue(only));
+            bool gpu = cases.Any(c => c.Device != "cpu");
+            double? peakFlops = null;
+            if (gpu)
+            {
+                var inspection = CudaInspection.Run();
+                if (!inspection.Usable)
+                {
+                    console.Error.WriteLine($"error: the {suiteName} suite needs a CUDA GPU, and this machine has none that Retain can use: " +
+                        string.Join("; ", inspection.Problems.DefaultIfEmpty("no GPU found")) + " (see 'retain doctor').");
+                    return ExitCodes.Failed;
+                }
+                peakFlops = TrainingFlops.PeakBf16(inspection.Gpus[0].Name);
+            }
 
             PyTorchPeer? peer = null;
             string? peerMissing = "skipped (--no-pytorch)";
-            if (!parse.GetValue(noPyTorch)) (peer, peerMissing) = PyTorchPeer.Find(parse.GetValue(python));
+            if (!parse.GetValue(noPyTorch)) (peer, peerMissing) = PyTorchPeer.Find(parse.GetValue(python), gpu);
             if (peer is null) console.Error.WriteLine($"PyTorch peer not run: {peerMissing}");
 
-            var runner = new BenchRunner(settings, peer, peerMissing) { GemmSizes = parse.GetValue(noGemm) ? [] : [512, 1024, 2048] };
+            var runner = new BenchRunner(settings, peer, peerMissing) { GemmSizes = parse.GetValue(noGemm) || gpu ? [] : [512, 1024, 2048] };
             int step = 0;
             var (results, gemm) = runner.Run(cases, what => console.Error.WriteLine($"[{(what.StartsWith("gemm", StringComparison.Ordinal) ? "gemm" : $"{step++ / (peer is null ? 1 : 2) + 1}/{cases.Count}")}] {what}"));
             var machine = MachineInfo.Describe(settings.Threads, peer, peerMissing);
             if (parse.GetValue(json))
             {
-                console.Out.WriteLine(BenchRunner.ToJson(machine, settings, results, gemm).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                console.Out.WriteLine(BenchRunner.ToJson(machine, settings, results, gemm, peakFlops).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             }
             else
             {
-                WriteTables(console, machine, results, gemm);
+                WriteTables(console, machine, results, gemm, peakFlops);
             }
             foreach (var failed in results.Where(r => r.RetainError is not null)) console.Error.WriteLine($"error: {failed.Case.Name}: {failed.RetainError}");
             return results.Any(r => r.RetainError is not null) ? ExitCodes.Failed : ExitCodes.Success;
@@ -96,7 +111,7 @@ public static class BenchCommand
         return all.Where(c => wanted.Contains(c.Name) || wanted.Contains(c.Model.Name)).ToArray();
     }
 
-    private static void WriteTables(CliConsole console, System.Text.Json.Nodes.JsonObject machine, IReadOnlyList<BenchResult> results, IReadOnlyList<GemmResult> gemm)
+    private static void WriteTables(CliConsole console, System.Text.Json.Nodes.JsonObject machine, IReadOnlyList<BenchResult> results, IReadOnlyList<GemmResult> gemm, double? peakFlops)
     {
         var ansi = CommonOptions.Console(console);
         console.Out.WriteLine($"{machine["cpu"]} · {machine["logical_cpus"]} logical CPUs · {machine["isa"]} · {machine["threads"]} threads · GEMM: {machine["gemm"]}");
@@ -116,6 +131,20 @@ public static class BenchCommand
                 r.Retain?.AllocatedBytesPerRun is { } alloc ? F(alloc, "N0") : "—");
         }
         ansi.Write(table);
+        var training = results.Where(r => r.Case.Phase == BenchPhase.Train && r.Retain is not null).ToArray();
+        if (training.Length > 0)
+        {
+            var flops = new Table().AddColumns("Training case", "Model GFLOP/token", "Retain TFLOP/s", "PyTorch TFLOP/s", "Retain MFU", "PyTorch MFU", "Peak device MB Retain/PyTorch");
+            foreach (var r in training)
+            {
+                flops.AddRow(Markup.Escape(r.Case.Name), F(r.FlopsPerToken / 1e9, "N3"), F(r.Tflops(r.Retain)!.Value, "N3"),
+                    r.Tflops(r.PyTorch) is { } t ? F(t, "N3") : "—",
+                    r.Mfu(r.Retain, peakFlops) is { } m1 ? F(m1 * 100, "N1") + "%" : "—",
+                    r.Mfu(r.PyTorch, peakFlops) is { } m2 ? F(m2 * 100, "N1") + "%" : "—",
+                    $"{(r.Retain!.PeakDeviceMb is { } d1 ? F(d1, "N0") : "—")} / {(r.PyTorch?.PeakDeviceMb is { } d2 ? F(d2, "N0") : "—")}");
+            }
+            ansi.Write(flops);
+        }
         foreach (var r in results.Where(r => r.Retain?.Ops is not null))
         {
             var opsTable = new Table().AddColumns($"{Markup.Escape(r.Case.Name)}: op", "ms/run", "share", "calls/run");

@@ -12,6 +12,17 @@ public sealed record BenchResult(BenchCase Case, CaseMeasurement? Retain, string
 {
     /// <summary>Retain tokens/s ÷ PyTorch tokens/s.</summary>
     public double? Ratio => Retain is not null && PyTorch is not null ? Retain.TokensPerSecond / PyTorch.TokensPerSecond : null;
+
+    /// <summary>Training FLOPs per token (<see cref="TrainingFlops"/>) at this case's row length.</summary>
+    public double FlopsPerToken => TrainingFlops.PerToken(Case.Model.LoadConfig(), Case.Length);
+
+    /// <summary>Achieved model TFLOP/s of a training measurement, else null.</summary>
+    public double? Tflops(CaseMeasurement? side) =>
+        Case.Phase == BenchPhase.Train && side is not null ? FlopsPerToken * side.TokensPerSecond / 1e12 : null;
+
+    /// <summary>Model FLOPs utilisation against <paramref name="peakFlops"/>, else null.</summary>
+    public double? Mfu(CaseMeasurement? side, double? peakFlops) =>
+        Tflops(side) is { } tflops && peakFlops is { } peak ? tflops * 1e12 / peak : null;
 }
 
 /// <summary>Managed GEMM against OpenBLAS at one square size.</summary>
@@ -115,7 +126,8 @@ public sealed class BenchRunner(BenchSettings settings, PyTorchPeer? peer, strin
     /// The report: <c>{"machine": {...}, "results": [{"name", "retain_tokens_per_s", "pytorch_tokens_per_s", "ratio",
     /// "retain_peak_mb", "pytorch_peak_mb", ...}], "gemm": [...]}</c>.
     /// </summary>
-    public static JsonObject ToJson(JsonObject machine, BenchSettings settings, IReadOnlyList<BenchResult> results, IReadOnlyList<GemmResult> gemm) => new()
+    /// <param name="peakFlops">The device's peak FLOP/s for MFU (null: no MFU).</param>
+    public static JsonObject ToJson(JsonObject machine, BenchSettings settings, IReadOnlyList<BenchResult> results, IReadOnlyList<GemmResult> gemm, double? peakFlops = null) => new()
     {
         ["machine"] = machine,
         ["settings"] = new JsonObject
@@ -138,6 +150,13 @@ public sealed class BenchRunner(BenchSettings settings, PyTorchPeer? peer, strin
             ["retain_seconds"] = r.Retain is null ? null : CaseMeasurement.SecondsJson(r.Retain.Seconds),
             ["pytorch_seconds"] = r.PyTorch is null ? null : CaseMeasurement.SecondsJson(r.PyTorch.Seconds),
             ["retain_alloc_bytes_per_run"] = r.Retain?.AllocatedBytesPerRun,
+            ["retain_peak_device_mb"] = r.Retain?.PeakDeviceMb,
+            ["pytorch_peak_device_mb"] = r.PyTorch?.PeakDeviceMb,
+            ["model_flops_per_token"] = r.Case.Phase == BenchPhase.Train ? r.FlopsPerToken : null,
+            ["retain_tflops"] = r.Tflops(r.Retain),
+            ["pytorch_tflops"] = r.Tflops(r.PyTorch),
+            ["retain_mfu"] = r.Mfu(r.Retain, peakFlops),
+            ["pytorch_mfu"] = r.Mfu(r.PyTorch, peakFlops),
             ["retain_backend"] = r.Retain?.Detail,
             ["retain_ops"] = CaseMeasurement.OpsJson(r.Retain?.Ops),
             ["pytorch_detail"] = r.PyTorch?.Detail,

@@ -45,7 +45,8 @@ public sealed record BenchModel(string Name, string Description, string? Directo
 /// <param name="Rows">Rows per step (train, score) — generation decodes one sequence.</param>
 /// <param name="Length">Tokens per row (train, score) or new tokens (generate).</param>
 /// <param name="PromptLength">Prompt tokens before generation.</param>
-public sealed record BenchCase(BenchModel Model, BenchPhase Phase, int Rows, int Length, int PromptLength)
+/// <param name="Device">Where Retain runs it (<c>cpu</c>, <c>cuda</c>); the peer uses the same kind of device.</param>
+public sealed record BenchCase(BenchModel Model, BenchPhase Phase, int Rows, int Length, int PromptLength, string Device = "cpu")
 {
     /// <summary>Result name: model and phase, e.g. <c>stories260k-train</c>.</summary>
     public string Name => $"{Model.Name}-{Phase.ToString().ToLowerInvariant()}";
@@ -58,7 +59,7 @@ public sealed record BenchCase(BenchModel Model, BenchPhase Phase, int Rows, int
 public static class BenchSuites
 {
     /// <summary>Suite names.</summary>
-    public static readonly IReadOnlyList<string> Names = ["cpu"];
+    public static readonly IReadOnlyList<string> Names = ["cpu", "gpu"];
 
     /// <summary>
     /// The CPU suite: stories260K (the shipped TinyStories checkpoint), a ~20M-parameter Llama and a GPT-2-124M-shaped
@@ -87,8 +88,31 @@ public static class BenchSuites
     public static IReadOnlyList<BenchCase> Get(string suite, string assetsDirectory) => suite switch
     {
         "cpu" => Cpu(assetsDirectory),
+        "gpu" => Gpu(),
         _ => throw new ArgumentException($"Unknown suite '{suite}'; suites: {string.Join(", ", Names)}."),
     };
+
+    /// <summary>
+    /// The GPU suite (bf16 GEMMs, fp32 master weights): training steps on 4 packed rows of 2,048 tokens of the real
+    /// Qwen2.5-0.5B and Qwen2.5-1.5B configs with random weights (no checkpoint can be downloaded here). Unmeasured so
+    /// far: no GPU has been available to this project.
+    /// </summary>
+    public static IReadOnlyList<BenchCase> Gpu() =>
+    [
+        new(new BenchModel("qwen2.5-0.5b", "Qwen2.5-0.5B config (494M parameters, random weights)", null,
+            QwenConfig(hidden: 896, layers: 24, heads: 14, kvHeads: 2, intermediate: 4864)), BenchPhase.Train, 4, 2048, 0, "cuda"),
+        new(new BenchModel("qwen2.5-1.5b", "Qwen2.5-1.5B config (1.54B parameters, random weights)", null,
+            QwenConfig(hidden: 1536, layers: 28, heads: 12, kvHeads: 2, intermediate: 8960)), BenchPhase.Train, 4, 2048, 0, "cuda"),
+    ];
+
+    /// <summary>A Qwen2.5 config.json as published (vocabulary 151,936, tied, rope θ 10⁶, q/k/v biases).</summary>
+    public static string QwenConfig(int hidden, int layers, int heads, int kvHeads, int intermediate) => $$"""
+        {"model_type": "qwen2", "architectures": ["Qwen2ForCausalLM"], "hidden_size": {{hidden}}, "num_hidden_layers": {{layers}},
+         "num_attention_heads": {{heads}}, "num_key_value_heads": {{kvHeads}}, "intermediate_size": {{intermediate}},
+         "vocab_size": 151936, "max_position_embeddings": 32768, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0,
+         "hidden_act": "silu", "tie_word_embeddings": true, "torch_dtype": "bfloat16", "use_sliding_window": false,
+         "sliding_window": 32768, "max_window_layers": {{layers}}, "attention_dropout": 0.0, "bos_token_id": 151643, "eos_token_id": 151643}
+        """;
 
     /// <summary>A plain Llama config.json (tied embeddings, no biases, no rope scaling, 1,024 positions).</summary>
     public static string LlamaConfig(int hidden, int layers, int heads, int intermediate, int vocab) => $$"""

@@ -8,7 +8,7 @@ namespace Retain.Hosting.Performance;
 /// <summary>
 /// One side's numbers for one case. Retain's measuring child process and the PyTorch peer script both print this as
 /// one JSON object (<c>tokens</c>, <c>tokens_per_s</c>, <c>seconds</c>, <c>peak_rss_mb</c>, <c>parameters</c>, optional
-/// <c>alloc_bytes_per_run</c> and <c>detail</c>), so the two are read the same way.
+/// <c>alloc_bytes_per_run</c>, <c>peak_device_mb</c>, <c>ops</c> and <c>detail</c>), so the two are read the same way.
 /// </summary>
 /// <param name="Tokens">Tokens one run processes.</param>
 /// <param name="TokensPerSecond">Tokens / median seconds.</param>
@@ -20,6 +20,9 @@ namespace Retain.Hosting.Performance;
 public sealed record CaseMeasurement(int Tokens, double TokensPerSecond, TimingSamples Seconds, double? PeakRssMb, long Parameters,
     long? AllocatedBytesPerRun, string? Detail)
 {
+    /// <summary>Peak device memory in MiB (GPU cases: Retain's caching allocator, torch.cuda.max_memory_reserved).</summary>
+    public double? PeakDeviceMb { get; init; }
+
     /// <summary>Per-op time of one run, slowest first (Retain with <c>--ops</c>).</summary>
     public IReadOnlyList<OpTime>? Ops { get; init; }
 
@@ -33,6 +36,7 @@ public sealed record CaseMeasurement(int Tokens, double TokensPerSecond, TimingS
         ["parameters"] = Parameters,
         ["alloc_bytes_per_run"] = AllocatedBytesPerRun,
         ["detail"] = Detail,
+        ["peak_device_mb"] = PeakDeviceMb,
         ["ops"] = OpsJson(Ops),
     };
 
@@ -61,6 +65,7 @@ public sealed record CaseMeasurement(int Tokens, double TokensPerSecond, TimingS
                 json["alloc_bytes_per_run"]?.GetValue<long>(),
                 json["detail"]?.GetValue<string>() ?? DescribePeer(json))
             {
+                PeakDeviceMb = json["peak_device_mb"]?.GetValue<double>(),
                 Ops = json["ops"]?.AsArray().Select(o => new OpTime(o!["op"]!.GetValue<string>(), o["seconds_per_run"]!.GetValue<double>(), o["calls_per_run"]!.GetValue<double>())).ToArray(),
             };
         }

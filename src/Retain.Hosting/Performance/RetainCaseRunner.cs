@@ -1,5 +1,6 @@
 using Retain.Kernel.Backends;
 using Retain.Kernel.Backends.Cpu;
+using Retain.Kernel.Backends.Cuda;
 using Retain.Kernel.Diagnostics;
 using Retain.Kernel.Models;
 
@@ -8,12 +9,12 @@ namespace Retain.Hosting.Performance;
 /// <summary>Measures one case with Retain's kernel in this process (the bench verb runs it in a child process per case, so peak memory is the case's own).</summary>
 public static class RetainCaseRunner
 {
-    /// <summary>Loads (or randomly initialises) the model on the CPU backend and times the case's phase.</summary>
+    /// <summary>Loads (or randomly initialises) the model on the case's device and times the case's phase.</summary>
     public static CaseMeasurement Measure(BenchCase benchCase, BenchSettings settings)
     {
-        var cpu = new CpuBackend(new CpuBackendOptions { Threads = settings.Threads });
-        TimingBackend? timing = settings.Ops ? new TimingBackend(cpu) : null;
-        using IBackend backend = timing ?? (IBackend)cpu;
+        var device = BackendFactory.Create(benchCase.Device, new BackendFactoryOptions { Cpu = new CpuBackendOptions { Threads = settings.Threads } });
+        TimingBackend? timing = settings.Ops ? new TimingBackend(device) : null;
+        using IBackend backend = timing ?? device;
         using var model = benchCase.Model.Directory is { } directory
             ? Checkpoint.Load(directory, backend)
             : KernelBenchmark.RandomModel(benchCase.Model.LoadConfig(), backend, settings.Seed);
@@ -24,8 +25,9 @@ public static class RetainCaseRunner
             _ => KernelBenchmark.MeasureGeneration(model, benchCase.PromptLength, benchCase.Length, settings.Warmup, settings.Repeat, settings.WarmupSeconds),
         };
         return new CaseMeasurement(measurement.Tokens, measurement.TokensPerSecond, measurement.Seconds, CaseMeasurement.PeakRssOfThisProcess(),
-            model.Parameters.ElementCount, measurement.AllocatedBytesPerRun, cpu.Name)
+            model.Parameters.ElementCount, measurement.AllocatedBytesPerRun, device.Name)
         {
+            PeakDeviceMb = device is CudaBackend cuda ? cuda.PeakHeldBytes / (1024.0 * 1024.0) : null,
             Ops = timing?.Totals().Select(t => new OpTime(t.Op, t.Seconds / settings.Repeat, (double)t.Calls / settings.Repeat)).ToArray(),
         };
     }

@@ -44,6 +44,7 @@ public class AllocatorTests
         device.Frees.ShouldBe(1);
         allocator.CachedBytes.ShouldBe(0);
         allocator.HeldBytes.ShouldBe(48L << 20);
+        allocator.PeakHeldBytes.ShouldBe(48L << 20); // the freed 40 MiB block and the 48 MiB one were never held together
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public class BenchCliTests
         (256 / seconds.GetProperty("median").GetDouble()).ShouldBe(retain, tolerance: retain * 1e-9);
         result.GetProperty("retain_peak_mb").GetDouble().ShouldBeGreaterThan(1);
         result.GetProperty("retain_alloc_bytes_per_run").GetInt64().ShouldBe(0); // the training loop allocates nothing per step
+        double flops = result.GetProperty("model_flops_per_token").GetDouble();
+        result.GetProperty("retain_tflops").GetDouble().ShouldBe(flops * retain / 1e12, tolerance: 1e-12);
+        result.GetProperty("retain_mfu").ValueKind.ShouldBe(JsonValueKind.Null); // no peak is claimed for a CPU
 
         if (machine.GetProperty("pytorch").GetString()!.StartsWith("torch", StringComparison.Ordinal))
         {
@@ -71,6 +74,35 @@ public class BenchCliTests
         var suite = TestBuild.Cli(["bench", "--suite", "tpu"]);
         suite.ExitCode.ShouldBe(2);
         suite.Err.ShouldContain("Unknown suite 'tpu'; suites: cpu");
+    }
+
+    [Fact]
+    public void The_gpu_suite_on_a_machine_without_a_usable_gpu_fails_with_the_reason()
+    {
+        if (Retain.Kernel.Backends.Cuda.CudaInspection.Run().Usable) return; // this machine can run it: nothing to refuse
+
+        var (code, output, error) = TestBuild.Cli(["bench", "--suite", "gpu", "--json"]);
+
+        code.ShouldBe(1);
+        output.ShouldBeEmpty();
+        error.ShouldStartWith("error: the gpu suite needs a CUDA GPU, and this machine has none that Retain can use: ");
+        error.ShouldContain("retain doctor");
+        error.ShouldNotContain("   at ");
+    }
+
+    [Theory]
+    // gpu-and-performance.md §5, computed independently: 6·N + 12·L·d_attn·T at T = 2048.
+    [InlineData(896, 24, 14, 2, 4864, 3.5, 494_032_768)]
+    [InlineData(1536, 28, 12, 2, 8960, 10.3, 1_543_714_304)]
+    public void Training_flops_per_token_follow_the_stated_formula_for_the_real_qwen_configs(int hidden, int layers, int heads, int kvHeads, int intermediate,
+        double referenceGflops, long publishedParameters)
+    {
+        var config = Retain.Kernel.Models.ModelConfig.Parse(BenchSuites.QwenConfig(hidden, layers, heads, kvHeads, intermediate), "test");
+
+        config.ParameterCount.ShouldBe(publishedParameters); // Hugging Face's count for Qwen2.5-0.5B / 1.5B
+        (TrainingFlops.PerToken(config, 2048) / 1e9).ShouldBe(referenceGflops, tolerance: 0.05);
+        TrainingFlops.PeakBf16("NVIDIA H100 80GB HBM3").ShouldBe(989.4e12);
+        TrainingFlops.PeakBf16("NVIDIA A10").ShouldBeNull();
     }
 
     [Fact]

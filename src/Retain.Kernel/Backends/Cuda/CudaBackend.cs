@@ -70,6 +70,9 @@ public sealed unsafe partial class CudaBackend : IBackend
     /// <summary>Device memory Retain holds (in use or cached).</summary>
     public long HeldBytes => _allocator.HeldBytes;
 
+    /// <summary>Peak device memory held (bytes).</summary>
+    public long PeakHeldBytes => _allocator.PeakHeldBytes;
+
     // ---- views, launches, errors ----
 
     private DevicePointer F(BufferView<float> view, long needed, string name) => Resolve(view, needed, name, sizeof(float));

@@ -22,6 +22,9 @@ internal sealed class CachingAllocator(ICudaDevice device) : IDisposable
     /// <summary>Bytes obtained from the device and not yet given back to it.</summary>
     public long HeldBytes { get; private set; }
 
+    /// <summary>The most <see cref="HeldBytes"/> has been: the peak device memory Retain used.</summary>
+    public long PeakHeldBytes { get; private set; }
+
     /// <summary>Bytes of <see cref="HeldBytes"/> sitting in the cache.</summary>
     public long CachedBytes { get; private set; }
 
@@ -62,7 +65,11 @@ internal sealed class CachingAllocator(ICudaDevice device) : IDisposable
                 bytes, free, total);
         }
         if (result != 0) throw new CudaException(CudaLibrary.Driver, "cuMemAlloc_v2", result, $"allocating {bytes} bytes");
-        lock (_gate) HeldBytes += size;
+        lock (_gate)
+        {
+            HeldBytes += size;
+            PeakHeldBytes = Math.Max(PeakHeldBytes, HeldBytes);
+        }
         return address;
     }
 

@@ -81,6 +81,15 @@ if command -v dotnet >/dev/null 2>&1 && [ -f "$repo/Framework.sln" ]; then
 fi
 
 section "result"
+if [ ${#failures[@]} -eq 0 ] && [ "${RETAIN_GPU_BENCH:-0}" = 1 ]; then
+  # Speed only after every correctness check passed (RETAIN_GPU_BENCH=1 opts in: it takes minutes).
+  section "retain bench --suite gpu (against transformers on the same GPU)"
+  if "$retain" bench --suite gpu --python "$python" --json > "$out/bench-gpu.json" 2>> "$log"; then
+    echo "report: $out/bench-gpu.json" | tee -a "$log"
+  else
+    failures+=("bench gpu")
+  fi
+fi
 if [ ${#failures[@]} -eq 0 ]; then
   echo "all GPU checks passed" | tee -a "$log"
   exit 0

@@ -24,10 +24,17 @@ internal readonly unsafe struct SequentialGemm(nint openBlasFunction, bool wide)
     private readonly nint _openBlas = openBlasFunction;
     private readonly bool _wide = wide;
 
+    /// <summary>Below this many FLOPs the managed GEMM beats a cblas_sgemm call.</summary>
+    public const double OpenBlasMinimumFlops = 4e6;
+
     /// <summary>C = alpha·op(A)·op(B) + beta·C on the calling thread.</summary>
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        if (_openBlas != 0 && m > ManagedGemm.SmallM) OpenBlas.Sgemm(_openBlas, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        // Small products (per-head attention of small models) are bound by OpenBLAS's per-call packing.
+        if (_openBlas != 0 && m > ManagedGemm.SmallM && 2.0 * m * n * k >= OpenBlasMinimumFlops)
+        {
+            OpenBlas.Sgemm(_openBlas, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        }
         else ManagedGemm.Run(null, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 }

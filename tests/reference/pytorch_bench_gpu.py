@@ -16,18 +16,13 @@ Prints one JSON object on stdout.
 """
 import argparse
 import json
-import time
+import os
+import sys
 
-import torch
-import transformers
-
-
-def peak_rss_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    return None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pytorch_bench as cpu_bench  # noqa: E402  (the CPU peer's timing rule, summary and peak RSS)
+import torch  # noqa: E402
+import transformers  # noqa: E402
 
 
 def main():
@@ -63,26 +58,20 @@ def main():
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
 
-    start, runs = time.perf_counter(), 0
-    while runs < args.warmup or time.perf_counter() - start < args.warmup_seconds:
-        step()
-        runs += 1
-    torch.cuda.synchronize()
-    seconds = []
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
+    def synchronized_step():
         step()
         torch.cuda.synchronize()
-        seconds.append(time.perf_counter() - t0)
-    s = sorted(seconds)
+
+    seconds, _ = cpu_bench.timed(synchronized_step, args.warmup, args.warmup_seconds, args.repeat)
+    timing = cpu_bench.summary(seconds)
     tokens = args.rows * args.length
     print(json.dumps({
         "phase": args.phase,
         "shape": f"{args.rows}x{args.length}",
         "tokens": tokens,
-        "tokens_per_s": tokens / s[len(s) // 2],
-        "seconds": {"median": s[len(s) // 2], "min": s[0], "max": s[-1], "count": len(s)},
-        "peak_rss_mb": peak_rss_mb(),
+        "tokens_per_s": tokens / timing["median"],
+        "seconds": timing,
+        "peak_rss_mb": cpu_bench.peak_rss_mb(),
         "peak_device_mb": torch.cuda.max_memory_reserved() / 2**20,
         "parameters": sum(p.numel() for p in model.parameters()),
         "detail": f"torch {torch.__version__}, transformers {transformers.__version__}, {torch.cuda.get_device_name()}, "

@@ -70,8 +70,7 @@ public static class BenchCommand
             if (peer is null) console.Error.WriteLine($"PyTorch peer not run: {peerMissing}");
 
             var runner = new BenchRunner(settings, peer, peerMissing) { GemmSizes = parse.GetValue(noGemm) || gpu ? [] : [512, 1024, 2048] };
-            int step = 0;
-            var (results, gemm) = runner.Run(cases, what => console.Error.WriteLine($"[{(what.StartsWith("gemm", StringComparison.Ordinal) ? "gemm" : $"{step++ / (peer is null ? 1 : 2) + 1}/{cases.Count}")}] {what}"));
+            var (results, gemm) = runner.Run(cases, console.Error.WriteLine);
             var machine = MachineInfo.Describe(settings.Threads, peer, peerMissing);
             if (parse.GetValue(json))
             {

@@ -47,22 +47,24 @@ public sealed class BenchRunner(BenchSettings settings, PyTorchPeer? peer, strin
     /// <summary>GEMM sizes to compare (none: skip).</summary>
     public IReadOnlyList<int> GemmSizes { get; init; } = [512, 1024, 2048];
 
-    /// <summary>Runs <paramref name="cases"/>; <paramref name="progress"/> hears "what is running now".</summary>
+    /// <summary>Runs <paramref name="cases"/>; <paramref name="progress"/> hears what is running now, e.g. <c>[2/9] stories260k-score: PyTorch</c>.</summary>
     public (IReadOnlyList<BenchResult> Results, IReadOnlyList<GemmResult> Gemm) Run(IReadOnlyList<BenchCase> cases, Action<string>? progress = null)
     {
         var scratch = Directory.CreateTempSubdirectory("retain-bench-").FullName;
         try
         {
             var results = new List<BenchResult>();
-            foreach (var benchCase in cases)
+            for (int i = 0; i < cases.Count; i++)
             {
-                progress?.Invoke($"{benchCase.Name}: Retain");
+                var benchCase = cases[i];
+                string position = $"[{i + 1}/{cases.Count}] {benchCase.Name}";
+                progress?.Invoke($"{position}: Retain");
                 var (retain, retainError) = Attempt(() => MeasureRetainInChild(benchCase));
                 CaseMeasurement? torch = null;
                 string? torchError = peerMissing;
                 if (peer is not null)
                 {
-                    progress?.Invoke($"{benchCase.Name}: PyTorch");
+                    progress?.Invoke($"{position}: PyTorch");
                     (torch, torchError) = Attempt(() => peer.Measure(benchCase, settings, scratch, CaseTimeout));
                 }
                 results.Add(new BenchResult(benchCase, retain, retainError, torch, torchError));
@@ -70,7 +72,7 @@ public sealed class BenchRunner(BenchSettings settings, PyTorchPeer? peer, strin
             var gemm = new List<GemmResult>();
             foreach (var n in GemmSizes)
             {
-                progress?.Invoke($"gemm {n}");
+                progress?.Invoke($"[gemm] {n}³: managed and OpenBLAS");
                 gemm.Add(MeasureGemm(n));
             }
             return (results, gemm);

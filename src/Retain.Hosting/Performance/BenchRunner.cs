@@ -100,8 +100,7 @@ public sealed class BenchRunner(BenchSettings settings, PyTorchPeer? peer, strin
         var (file, prefix) = ChildProcess.Self();
         string[] arguments =
         [
-            .. prefix, "bench", "--measure", benchCase.Name, "--threads", Invariant(settings.Threads), "--warmup", Invariant(settings.Warmup),
-            "--warmup-seconds", Invariant(settings.WarmupSeconds), "--repeat", Invariant(settings.Repeat), "--seed", Invariant(settings.Seed),
+            .. prefix, "bench", "--measure", benchCase.Name, .. settings.Arguments(),
             .. settings.Ops ? new[] { "--ops" } : [],
         ];
         var result = ChildProcess.Run(file, arguments, CaseTimeout);
@@ -121,8 +120,6 @@ public sealed class BenchRunner(BenchSettings settings, PyTorchPeer? peer, strin
         }
         return new GemmResult(n, managedGflops, blas);
     }
-
-    private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The report: <c>{"machine": {...}, "results": [{"name", "retain_tokens_per_s", "pytorch_tokens_per_s", "ratio",

@@ -83,15 +83,7 @@ public sealed record CaseMeasurement(int Tokens, double TokensPerSecond, TimingS
     /// <summary>Peak resident memory of this process in MiB (VmHWM where /proc has it).</summary>
     public static double PeakRssOfThisProcess()
     {
-        const string status = "/proc/self/status";
-        if (File.Exists(status))
-        {
-            foreach (var line in File.ReadLines(status))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
-            }
-        }
+        if (MachineInfo.ProcKilobytes("/proc/self/status", "VmHWM:") is { } kb) return kb / 1024.0;
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return process.PeakWorkingSet64 / (1024.0 * 1024.0);
     }

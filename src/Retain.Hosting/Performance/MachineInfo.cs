@@ -49,13 +49,14 @@ public static class MachineInfo
         return sets.Count == 0 ? "scalar/SSE" : string.Join(" ", sets);
     }
 
-    private static double? MemoryGb()
+    private static double? MemoryGb() =>
+        ProcKilobytes("/proc/meminfo", "MemTotal:") is { } kb ? Math.Round(kb / 1024.0 / 1024.0, 1) : null;
+
+    /// <summary>A "Key:  123 kB" line of a /proc file, or null where the file or key is missing (not Linux).</summary>
+    public static long? ProcKilobytes(string path, string key)
     {
-        const string meminfo = "/proc/meminfo";
-        if (!File.Exists(meminfo)) return null;
-        var line = File.ReadLines(meminfo).FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
-        if (line is null) return null;
-        var kb = long.Parse(line["MemTotal:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        return Math.Round(kb / 1024.0 / 1024.0, 1);
+        if (!File.Exists(path)) return null;
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 }

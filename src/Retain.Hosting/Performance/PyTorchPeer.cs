@@ -67,8 +67,7 @@ public sealed class PyTorchPeer
         string[] arguments =
         [
             _script, "--model", benchCase.Model.MaterializeFor(scratch), "--phase", benchCase.Phase.ToString().ToLowerInvariant(),
-            "--threads", Invariant(settings.Threads), "--warmup", Invariant(settings.Warmup), "--warmup-seconds", Invariant(settings.WarmupSeconds),
-            "--repeat", Invariant(settings.Repeat), "--seed", Invariant(settings.Seed),
+            .. settings.Arguments(),
             .. benchCase.Phase == BenchPhase.Generate
                 ? new[] { "--prompt", Invariant(benchCase.PromptLength), "--new", Invariant(benchCase.Length) }
                 : new[] { "--rows", Invariant(benchCase.Rows), "--length", Invariant(benchCase.Length) },
@@ -78,5 +77,5 @@ public sealed class PyTorchPeer
         return CaseMeasurement.Parse(result.Out, "the PyTorch peer");
     }
 
-    private static string Invariant(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+    private static string Invariant(int value) => BenchSettings.Invariant(value);
 }

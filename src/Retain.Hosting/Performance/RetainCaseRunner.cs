@@ -40,4 +40,15 @@ public static class RetainCaseRunner
 /// <param name="Repeat">Timed runs; the median is reported.</param>
 /// <param name="Seed">Seed of random weights.</param>
 /// <param name="Ops">Also time every backend op (synchronising after each, so the totals run a little slower).</param>
-public sealed record BenchSettings(int Threads, int Warmup, double WarmupSeconds, int Repeat, int Seed = 1, bool Ops = false);
+public sealed record BenchSettings(int Threads, int Warmup, double WarmupSeconds, int Repeat, int Seed = 1, bool Ops = false)
+{
+    /// <summary>These settings as the options both measuring processes (Retain's child and the peer script) accept.</summary>
+    public IEnumerable<string> Arguments() =>
+    [
+        "--threads", Invariant(Threads), "--warmup", Invariant(Warmup), "--warmup-seconds", Invariant(WarmupSeconds),
+        "--repeat", Invariant(Repeat), "--seed", Invariant(Seed),
+    ];
+
+    /// <summary>A number as command-line text, independent of the current culture.</summary>
+    public static string Invariant(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,101 @@
+using System.Collections;
+using Parquet;
+using Parquet.Serialization;
+using Retain.Data;
+
+namespace Retain.Datasets.Reading.Tables;
+
+/// <summary>
+/// Reads a Parquet file with Parquet.Net (fully managed: every codec the Hub uses — snappy, zstd, gzip, brotli, lz4 —
+/// dictionary and plain encodings, nullable, list, struct and map columns). Rows are assembled one row group at a
+/// time, so memory follows the largest row group, not the file. A file that is not Parquet, is truncated or has a
+/// damaged row group is a <see cref="DataException"/> naming the file and the row group.
+/// </summary>
+public static class ParquetTable
+{
+    /// <summary>The top-level column names of <paramref name="path"/>.</summary>
+    public static IReadOnlyList<string> Columns(string path)
+    {
+        using var stream = Open(path);
+        return Run(path, null, () => ParquetReader.ReadSchemaAsync(stream)).Fields.Select(f => f.Name).ToList();
+    }
+
+    /// <summary>Every row of <paramref name="path"/>, in file order.</summary>
+    public static IEnumerable<TableRow> Read(string path)
+    {
+        using var stream = Open(path);
+        long[] counts = RowGroupSizes(path, stream);
+        int rowGroups = counts.Length;
+        int number = 0;
+        for (int group = 0; group < rowGroups; group++)
+        {
+            stream.Position = 0;
+            string where = $"row group {group} of {rowGroups} (rows {number + 1}-{number + counts[group]})";
+            var rows = Run(path, where, () => ParquetSerializer.DeserializeUntypedAsync(stream, null, group)).Data;
+            if (rows.Count != counts[group])
+            {
+                throw new DataException($"{path}: {where}: {rows.Count} rows decoded but the file's metadata says {counts[group]}; the file is damaged.");
+            }
+            foreach (var values in rows) yield return new TableRow(path, ++number, Normalize(values));
+        }
+    }
+
+    /// <summary>The row count of each row group, from the file's footer.</summary>
+    private static long[] RowGroupSizes(string path, FileStream stream)
+    {
+        var reader = Run(path, null, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: true));
+        try
+        {
+            return reader.RowGroups.Select(g => g.RowCount).ToArray();
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"{path}: cannot open the file: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Runs a Parquet.Net call; its failures become <see cref="DataException"/>s naming the file and part.</summary>
+    private static T Run<T>(string path, string? where, Func<Task<T>> read)
+    {
+        try
+        {
+            return read().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not DataException and not OutOfMemoryException)
+        {
+            string part = where is null ? "" : $" {where}:";
+            throw new DataException($"{path}:{part} not a readable Parquet file ({e.GetType().Name}: {e.Message}). Is it truncated or damaged? Download it again.", e);
+        }
+    }
+
+    /// <summary>Parquet.Net's values with strings as <see cref="string"/> (it gives list items as ReadOnlyMemory&lt;char&gt;).</summary>
+    private static Dictionary<string, object?> Normalize(IDictionary<string, object> values)
+    {
+        var row = new Dictionary<string, object?>(values.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in values) row[name] = Value(value);
+        return row;
+    }
+
+    private static object? Value(object? value) => value switch
+    {
+        null => null,
+        string => value,
+        ReadOnlyMemory<char> m => m.ToString(),
+        byte[] => value,
+        IDictionary dictionary => dictionary.Keys.Cast<object>().ToDictionary(k => TableRow.Scalar(k) ?? "", k => Value(dictionary[k])),
+        IEnumerable list => list.Cast<object?>().Select(Value).ToList(),
+        _ => value,
+    };
+}

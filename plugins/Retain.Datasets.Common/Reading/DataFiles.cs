@@ -64,6 +64,11 @@ public static class DataFiles
         var chosen = named.Count == 0
             ? split == DataSplit.Train ? files : []
             : named.Where(f => SplitOf(f) == split).ToList();
+        var configurations = chosen.Select(Configuration).Distinct().ToList();
+        if (configurations.Count > 1)
+        {
+            throw new DataException($"{root}: the {Name(split)} split has files in several configurations ({string.Join(", ", configurations.Select(c => c.Length == 0 ? "(top level)" : c + "/"))}); name one folder, e.g. {Path.Combine(root, configurations.First(c => c.Length > 0))}.");
+        }
         var formats = chosen.Select(f => Path.GetExtension(f).ToLowerInvariant()).Distinct().ToList();
         if (formats.Count > 1)
         {
@@ -90,6 +95,18 @@ public static class DataFiles
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The configuration a file belongs to: its first folder (openai/gsm8k's main/ and socratic/), unless that folder
+    /// is data/ or names a split; empty for top-level files.
+    /// </summary>
+    private static string Configuration(string relativePath)
+    {
+        int slash = relativePath.IndexOf('/');
+        if (slash < 0) return "";
+        string folder = relativePath[..slash];
+        return folder.Equals("data", StringComparison.OrdinalIgnoreCase) || SplitOf(folder + ".x") is not null ? "" : folder;
     }
 
     /// <summary>The split's name as file names write it.</summary>

@@ -13,6 +13,9 @@ namespace Retain.Datasets.Reading.Tables;
 /// </summary>
 public static class ParquetTable
 {
+    /// <summary>DATE columns as dates (not midnight timestamps), so they read as the writer's yyyy-MM-dd.</summary>
+    private static readonly ParquetOptions Options = new() { UseDateOnlyTypeForDates = true };
+
     /// <summary>The top-level column names of <paramref name="path"/>.</summary>
     public static IReadOnlyList<string> Columns(string path)
     {
@@ -31,7 +34,7 @@ public static class ParquetTable
         {
             stream.Position = 0;
             string where = $"row group {group} of {rowGroups} (rows {number + 1}-{number + counts[group]})";
-            var rows = Run(path, where, () => ParquetSerializer.DeserializeUntypedAsync(stream, null, group)).Data;
+            var rows = Run(path, where, () => ParquetSerializer.DeserializeUntypedAsync(stream, Options, group)).Data;
             if (rows.Count != counts[group])
             {
                 throw new DataException($"{path}: {where}: {rows.Count} rows decoded but the file's metadata says {counts[group]}; the file is damaged.");
@@ -43,7 +46,7 @@ public static class ParquetTable
     /// <summary>The row count of each row group, from the file's footer.</summary>
     private static long[] RowGroupSizes(string path, FileStream stream)
     {
-        var reader = Run(path, null, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: true));
+        var reader = Run(path, null, () => ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: true));
         try
         {
             return reader.RowGroups.Select(g => g.RowCount).ToArray();

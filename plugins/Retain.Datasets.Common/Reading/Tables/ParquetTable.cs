@@ -1,5 +1,6 @@
 using System.Collections;
 using Parquet;
+using Parquet.Schema;
 using Parquet.Serialization;
 using Retain.Data;
 
@@ -34,6 +35,8 @@ public static class ParquetTable
         {
             stream.Position = 0;
             string where = $"row group {group} of {rowGroups} (rows {number + 1}-{number + counts[group]})";
+            RefuseNullListItems(path, stream, group, where);
+            stream.Position = 0;
             var rows = Run(path, where, () => ParquetSerializer.DeserializeUntypedAsync(stream, Options, group)).Data;
             if (rows.Count != counts[group])
             {
@@ -42,6 +45,44 @@ public static class ParquetTable
             foreach (var values in rows) yield return new TableRow(path, ++number, Normalize(values));
         }
     }
+
+    /// <summary>
+    /// Parquet.Net's row assembly leaves out null items of a list (<c>[null, 1]</c> becomes <c>[1]</c>), so a row
+    /// group whose lists of values hold a null item is refused, naming the column, rather than read with items lost.
+    /// </summary>
+    private static void RefuseNullListItems(string path, FileStream stream, int group, string where)
+    {
+        var reader = Run(path, where, () => ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: true));
+        try
+        {
+            var rowGroup = reader.OpenRowGroupReader(group);
+            foreach (var (column, leaf) in reader.Schema.Fields.SelectMany(f => ListItems(f, f.Name)))
+            {
+                using var raw = Run(path, where, () => rowGroup.ReadRawColumnDataBaseAsync(leaf).AsTask());
+                foreach (int level in raw.DefinitionLevels)
+                {
+                    if (level == leaf.MaxDefinitionLevel - 1)
+                    {
+                        throw new DataException(
+                            $"{path}: {where}: the list column '{column}' has a null item inside a list, which the Parquet reader (Parquet.Net) would drop; "
+                            + "Retain refuses the file rather than lose it. Replace null list items (e.g. with pyarrow: pc.fill_null) or export the data as JSONL.");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The nullable value columns that are the items of a list (of a list...), with their top-level column.</summary>
+    private static IEnumerable<(string Column, DataField Leaf)> ListItems(Field field, string column) => field switch
+    {
+        ListField { Item: DataField { IsNullable: true } leaf } => [(column, leaf)],
+        ListField { Item: ListField inner } => ListItems(inner, column),
+        _ => [],
+    };
 
     /// <summary>The row count of each row group, from the file's footer.</summary>
     private static long[] RowGroupSizes(string path, FileStream stream)

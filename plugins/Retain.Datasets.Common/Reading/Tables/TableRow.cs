@@ -35,12 +35,13 @@ public sealed class TableRow
     /// <summary>
     /// The value of <paramref name="column"/> as text, as <see cref="JsonFields.OptionalString"/> gives a JSON field:
     /// null when the column is null or absent; numbers in invariant culture (floating point as Python's repr writes
-    /// it, so a value reads as it did in the CSV export pandas writes), booleans as true/false, dates in ISO 8601.
-    /// A list or struct is a <see cref="FormatException"/> naming the column.
+    /// it, so a value reads as it did in the CSV export pandas writes), booleans as true/false, dates in ISO 8601,
+    /// binary as text when it is UTF-8. A list, a struct or non-text binary is a <see cref="FormatException"/> naming the column.
     /// </summary>
     public string? Field(string column)
     {
         if (!_values.TryGetValue(column, out var value) || value is null) return null;
+        if (value is byte[] bytes) return Text(bytes) ?? throw new FormatException($"the column '{column}' holds binary data that is not UTF-8 text");
         return Scalar(value) ?? throw new FormatException($"the column '{column}' holds a {KindOf(value)}, not a single value");
     }
 
@@ -75,11 +76,29 @@ public sealed class TableRow
         DateTimeOffset t => t.ToString("O", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         TimeOnly t => t.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
-        byte[] bytes => Convert.ToBase64String(bytes),
+        byte[] bytes => Text(bytes) ?? Convert.ToBase64String(bytes),
         IDictionary or IList => null,
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Binary as text when it is valid UTF-8: older writers (parquet-mr, Impala) store strings as BYTE_ARRAY without
+    /// the UTF8 annotation; null for other bytes.
+    /// </summary>
+    private static string? Text(byte[] bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>What a value is, for messages.</summary>
     internal static string KindOf(object? value) => value switch
@@ -125,6 +144,10 @@ public sealed class TableRow
                 double d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
                 if (double.IsFinite(d)) writer.WriteNumberValue(d);
                 else writer.WriteStringValue(PythonRepr(d));
+                break;
+            case byte[] bytes:
+                if (Text(bytes) is { } text) writer.WriteStringValue(text);
+                else writer.WriteBase64StringValue(bytes);
                 break;
             case IDictionary dictionary:
                 writer.WriteStartObject();

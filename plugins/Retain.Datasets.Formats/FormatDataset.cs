@@ -27,7 +27,7 @@ public abstract class FormatDataset(FormatOptions options) : IDataset
         var issues = new RowIssues(options.BadRows, report);
         int seed = options.Seed ?? context.Seed;
         string trainPath = context.Data.Resolve(options.TrainPath);
-        var train = Read(Files(trainPath, DataSplit.Train, required: true), issues, report);
+        var train = Read(DataFiles.Require(trainPath, DataSplit.Train), issues, report);
         var validation = SplitRows(options.ValidationPath, trainPath, DataSplit.Validation, context, issues, report);
         var test = SplitRows(options.TestPath, trainPath, DataSplit.Test, context, issues, report);
         var parts = SeededSplit.Split(train, r => r.Row.ContentKey, seed, validation is null ? options.ValidationFraction : 0, test is null ? options.TestFraction : 0);
@@ -52,19 +52,12 @@ public abstract class FormatDataset(FormatOptions options) : IDataset
     /// <summary>The rows of a split: its own path, else the train folder's files of that split, else null (held out).</summary>
     private List<(FormatRow Row, string File, int Line)>? SplitRows(string? path, string trainPath, DataSplit split, DatasetLoadContext context, RowIssues issues, DataReport report)
     {
-        if (path is not null) return Read(Files(context.Data.Resolve(path), split, required: true), issues, report);
+        if (path is not null) return Read(DataFiles.Require(context.Data.Resolve(path), split), issues, report);
         if (!DataFiles.IsFolder(trainPath)) return null;
         var files = DataFiles.Of(trainPath, split);
         if (files.Count == 0) return null;
         report.Notes.Add($"{DataFiles.Name(split)} split: {string.Join(", ", files.Select(f => Path.GetRelativePath(trainPath, f)))} of {trainPath}.");
         return Read(files, issues, report);
-    }
-
-    private static IReadOnlyList<string> Files(string path, DataSplit split, bool required)
-    {
-        var files = DataFiles.Of(path, split);
-        if (required && files.Count == 0) throw new DataException($"{path}: the folder has no {DataFiles.Name(split)} files (file names with '{DataFiles.Name(split)}', e.g. data/{DataFiles.Name(split)}-00000-of-00001.parquet).");
-        return files;
     }
 
     private List<(FormatRow Row, string File, int Line)> Read(IReadOnlyList<string> files, RowIssues issues, DataReport report)

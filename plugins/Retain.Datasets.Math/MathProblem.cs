@@ -99,8 +99,7 @@ public static partial class MathFiles
     /// <summary>The files of <paramref name="path"/> for <paramref name="split"/> (a file, or a dataset folder's split files), checked for the columns.</summary>
     private static IReadOnlyList<string> Files(string path, DataSplit split, IReadOnlyCollection<string> columns)
     {
-        var files = DataFiles.Of(path, split);
-        if (files.Count == 0) throw new DataException($"{path}: the folder has no {DataFiles.Name(split)} files (file names with '{DataFiles.Name(split)}', e.g. main/{DataFiles.Name(split)}-00000-of-00001.parquet).");
+        var files = DataFiles.Require(path, split);
         foreach (var file in files) DataSources.RequireColumns(file, "", columns);
         return files;
     }

@@ -59,8 +59,7 @@ public sealed record MedCalcRow
     public static List<MedCalcRow> ReadAll(string path, DataSplit split, RowIssues issues, DataReport report, bool needsExplanation)
     {
         var rows = new List<MedCalcRow>();
-        var files = DataFiles.Of(path, split);
-        if (files.Count == 0) throw new DataException($"{path}: the folder has no {DataFiles.Name(split)} files (MedCalc-Bench on the Hub: data/{DataFiles.Name(split)}-00000-of-00001.parquet).");
+        var files = DataFiles.Require(path, split);
         foreach (var record in DataSources.ReadFields(files, RequiredColumns, issues, report))
         {
             MedCalcRow row;

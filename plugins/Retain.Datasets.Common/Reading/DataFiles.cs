@@ -77,6 +77,27 @@ public static class DataFiles
         return chosen.Select(f => Path.Combine(root, f)).ToList();
     }
 
+    /// <summary>Like <see cref="Of"/>, but a folder without files of <paramref name="split"/> is an error saying how they are named.</summary>
+    public static IReadOnlyList<string> Require(string path, DataSplit split)
+    {
+        var files = Of(path, split);
+        if (files.Count > 0) return files;
+        throw new DataException($"{path}: the folder has no {Name(split)} files (a file or folder name with '{Name(split)}', as data/{Name(split)}-00000-of-00001.parquet or {Name(split)}/data-00000-of-00001.arrow).");
+    }
+
+    /// <summary>Opens a data file for reading; a missing or unreadable file is a <see cref="DataException"/>.</summary>
+    internal static FileStream OpenRead(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"{path}: cannot open the file: {e.Message}", e);
+        }
+    }
+
     /// <summary>The split a relative file path names, or null.</summary>
     public static DataSplit? SplitOf(string relativePath)
     {

@@ -19,7 +19,7 @@ public static class ArrowTable
     /// <summary>The top-level column names of <paramref name="path"/>.</summary>
     public static IReadOnlyList<string> Columns(string path)
     {
-        using var stream = Open(path);
+        using var stream = DataFiles.OpenRead(path);
         using var reader = Reader(stream);
         return Run(path, "the schema", () => reader.Schema).FieldsList.Select(f => f.Name).ToList();
     }
@@ -27,7 +27,7 @@ public static class ArrowTable
     /// <summary>Every row of <paramref name="path"/>, in file order.</summary>
     public static IEnumerable<TableRow> Read(string path)
     {
-        using var stream = Open(path);
+        using var stream = DataFiles.OpenRead(path);
         using var reader = Reader(stream);
         var schema = Run(path, "the schema", () => reader.Schema);
         int number = 0;
@@ -55,18 +55,6 @@ public static class ArrowTable
         stream.Position = 0;
         var codecs = new CompressionCodecFactory();
         return read == 6 && head.SequenceEqual(FileMagic) ? new ArrowFileReader(stream, codecs) : new ArrowStreamReader(stream, codecs);
-    }
-
-    private static FileStream Open(string path)
-    {
-        try
-        {
-            return File.OpenRead(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataException($"{path}: cannot open the file: {e.Message}", e);
-        }
     }
 
     private static T Run<T>(string path, string where, Func<T> read)

@@ -20,14 +20,14 @@ public static class ParquetTable
     /// <summary>The top-level column names of <paramref name="path"/>.</summary>
     public static IReadOnlyList<string> Columns(string path)
     {
-        using var stream = Open(path);
+        using var stream = DataFiles.OpenRead(path);
         return Run(path, null, () => ParquetReader.ReadSchemaAsync(stream)).Fields.Select(f => f.Name).ToList();
     }
 
     /// <summary>Every row of <paramref name="path"/>, in file order.</summary>
     public static IEnumerable<TableRow> Read(string path)
     {
-        using var stream = Open(path);
+        using var stream = DataFiles.OpenRead(path);
         long[] counts = RowGroupSizes(path, stream);
         int rowGroups = counts.Length;
         int number = 0;
@@ -50,31 +50,24 @@ public static class ParquetTable
     /// Parquet.Net's row assembly leaves out null items of a list (<c>[null, 1]</c> becomes <c>[1]</c>), so a row
     /// group whose lists of values hold a null item is refused, naming the column, rather than read with items lost.
     /// </summary>
-    private static void RefuseNullListItems(string path, FileStream stream, int group, string where)
+    private static void RefuseNullListItems(string path, FileStream stream, int group, string where) => WithReader(path, stream, where, reader =>
     {
-        var reader = Run(path, where, () => ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: true));
-        try
+        var rowGroup = reader.OpenRowGroupReader(group);
+        foreach (var (column, leaf) in reader.Schema.Fields.SelectMany(f => ListItems(f, f.Name)))
         {
-            var rowGroup = reader.OpenRowGroupReader(group);
-            foreach (var (column, leaf) in reader.Schema.Fields.SelectMany(f => ListItems(f, f.Name)))
+            using var raw = Run(path, where, () => rowGroup.ReadRawColumnDataBaseAsync(leaf).AsTask());
+            foreach (int level in raw.DefinitionLevels)
             {
-                using var raw = Run(path, where, () => rowGroup.ReadRawColumnDataBaseAsync(leaf).AsTask());
-                foreach (int level in raw.DefinitionLevels)
+                if (level == leaf.MaxDefinitionLevel - 1)
                 {
-                    if (level == leaf.MaxDefinitionLevel - 1)
-                    {
-                        throw new DataException(
-                            $"{path}: {where}: the list column '{column}' has a null item inside a list, which the Parquet reader (Parquet.Net) would drop; "
-                            + "Retain refuses the file rather than lose it. Replace null list items (e.g. with pyarrow: pc.fill_null) or export the data as JSONL.");
-                    }
+                    throw new DataException(
+                        $"{path}: {where}: the list column '{column}' has a null item inside a list, which the Parquet reader (Parquet.Net) would drop; "
+                        + "Retain refuses the file rather than lose it. Replace null list items (e.g. with pyarrow: pc.fill_null) or export the data as JSONL.");
                 }
             }
         }
-        finally
-        {
-            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
+        return true;
+    });
 
     /// <summary>The nullable value columns that are the items of a list (of a list...), with their top-level column.</summary>
     private static IEnumerable<(string Column, DataField Leaf)> ListItems(Field field, string column) => field switch
@@ -85,28 +78,21 @@ public static class ParquetTable
     };
 
     /// <summary>The row count of each row group, from the file's footer.</summary>
-    private static long[] RowGroupSizes(string path, FileStream stream)
+    private static long[] RowGroupSizes(string path, FileStream stream) =>
+        WithReader(path, stream, null, reader => reader.RowGroups.Select(g => g.RowCount).ToArray());
+
+    /// <summary>Runs <paramref name="use"/> on a reader of the file's footer (the stream stays open).</summary>
+    private static T WithReader<T>(string path, FileStream stream, string? where, Func<ParquetReader, T> use)
     {
-        var reader = Run(path, null, () => ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: true));
+        stream.Position = 0;
+        var reader = Run(path, where, () => ParquetReader.CreateAsync(stream, Options, leaveStreamOpen: true));
         try
         {
-            return reader.RowGroups.Select(g => g.RowCount).ToArray();
+            return use(reader);
         }
         finally
         {
             reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
-
-    private static FileStream Open(string path)
-    {
-        try
-        {
-            return File.OpenRead(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataException($"{path}: cannot open the file: {e.Message}", e);
         }
     }
 

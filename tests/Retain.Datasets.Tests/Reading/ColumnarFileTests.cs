@@ -46,6 +46,13 @@ public class ColumnarFileTests
     }
 
     [Fact]
+    public void Dictionary_encoded_arrow_strings_read_as_their_values()
+    {
+        var rows = DataSources.ReadTable(TestData.Fixture("arrow", "types", "types.arrow")).ToList();
+        rows.Select(r => r.Field("label")).ShouldBe(["yes", null, "yes"]);
+    }
+
+    [Fact]
     public void List_of_struct_column_in_two_row_groups_reads_as_messages()
     {
         var rows = DataSources.ReadTable(TestData.Fixture("parquet", "chat", "messages.snappy.parquet")).ToList();

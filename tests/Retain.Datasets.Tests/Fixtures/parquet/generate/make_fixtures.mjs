@@ -167,7 +167,9 @@ const gsmFields = () => [utf8("question"), utf8("answer")];
     { n: -7n, x: 1e-5, flag: null, day: new Date(Date.UTC(1999, 11, 1)), tags: [], pair: { a: null, b: null }, s: null },
   ];
   parquet("parquet/types/types.parquet", table(fields, rows), { compression: Compression.UNCOMPRESSED });
-  arrowIpc("arrow/types/types.arrow", table(fields, rows));
+  // The Arrow file adds a dictionary-encoded string column (an Arrow DictionaryArray of int32 indices).
+  const dictionary = new arrow.Field("label", new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()), true);
+  arrowIpc("arrow/types/types.arrow", table([...fields, dictionary], rows.map((r, i) => ({ ...r, label: ["yes", null, "yes"][i] }))));
 }
 
 fs.writeFileSync(path.join(out, "parquet", "expected_counts.json"), JSON.stringify(counts, null, 2) + "\n");

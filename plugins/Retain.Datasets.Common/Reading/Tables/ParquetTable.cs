@@ -10,7 +10,9 @@ namespace Retain.Datasets.Reading.Tables;
 /// Reads a Parquet file with Parquet.Net (fully managed: every codec the Hub uses — snappy, zstd, gzip, brotli, lz4 —
 /// dictionary and plain encodings, nullable, list, struct and map columns). Rows are assembled one row group at a
 /// time, so memory follows the largest row group, not the file. A file that is not Parquet, is truncated or has a
-/// damaged row group is a <see cref="DataException"/> naming the file and the row group.
+/// damaged row group is a <see cref="DataException"/> naming the file and the row group; so is a column Parquet.Net
+/// cannot decode (parquet-mr's data page v2 RLE booleans) and a list holding a null item, which its row assembly
+/// would drop (docs/data-sources.md).
 /// </summary>
 public static class ParquetTable
 {

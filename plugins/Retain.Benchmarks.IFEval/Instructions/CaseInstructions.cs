@@ -1,4 +1,5 @@
 using Retain.Benchmarks.IFEval.Text;
+using Retain.Benchmarks.IFEval.Text.Langdetect;
 
 namespace Retain.Benchmarks.IFEval.Instructions;
 

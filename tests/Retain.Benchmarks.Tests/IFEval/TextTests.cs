@@ -1,4 +1,5 @@
 using Retain.Benchmarks.IFEval.Text;
+using Retain.Benchmarks.IFEval.Text.Punkt;
 
 namespace Retain.Benchmarks.Tests.IFEval;
 
@@ -10,11 +11,11 @@ public class TextTests
     [InlineData("It costs 3.5 dollars. Really?! Yes.", 3)]
     [InlineData("He said \"stop.\" Then he left.", 2)]
     [InlineData("Wait... what happened? I don't know...", 2)]
-    [InlineData("See e.g. the manual. Done.", 2)]
+    [InlineData("See e.g. the manual. Done.", 3)] // Punkt's English model does not know "e.g" as an abbreviation
     [InlineData("   ", 0)]
     [InlineData("No final period", 1)]
     [InlineData("Line one\nline two", 1)]
-    public void Sentence_counts_follow_punkt_rules(string text, int expected) => SentenceSplitter.Count(text).ShouldBe(expected);
+    public void Sentence_counts_are_nltk_punkt_english(string text, int expected) => PunktSentenceTokenizer.Count(text).ShouldBe(expected);
 
     [Theory]
     [InlineData("Hello, world!", 2)]
@@ -25,9 +26,9 @@ public class TextTests
     public void Word_counts_use_python_word_characters(string text, int expected) => WordTokenizer.CountWords(text).ShouldBe(expected);
 
     [Fact]
-    public void Word_tokens_split_punctuation_and_clitics()
+    public void Word_tokens_are_nltk_word_tokenize()
     {
-        WordTokenizer.Tokenize("\"DON'T stop,\" she said... (NOW)").ShouldBe(["\"", "DO", "N'T", "stop", ",", "\"", "she", "said", "...", "(", "NOW", ")"]);
+        NltkWordTokenizer.Tokenize("\"DON'T stop,\" she said... (NOW)").ShouldBe(["``", "DO", "N'T", "stop", ",", "''", "she", "said", "...", "(", "NOW", ")"]);
     }
 
     [Theory]

@@ -39,9 +39,9 @@ internal sealed class NGram
             _grams.RemoveAt(0);
         }
         _grams.Add(ch);
-        if (PythonCase.IsUpper(ch))
+        if (PythonText.IsUpper(ch))
         {
-            if (PythonCase.IsUpper(last)) CapitalWord = true;
+            if (PythonText.IsUpper(last)) CapitalWord = true;
         }
         else
         {
@@ -115,17 +115,5 @@ internal sealed class NGram
             var parts = key["NGram.KANJI_".Length..].Split('_');
             return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
         }
-    }
-}
-
-/// <summary>Python's <c>str.isupper()</c> for one code point: the Unicode <c>Uppercase</c> property (Lu plus Other_Uppercase).</summary>
-internal static class PythonCase
-{
-    /// <summary>True when the code point is upper-case for Python.</summary>
-    public static bool IsUpper(int ch)
-    {
-        if (ch is (>= 0x2160 and <= 0x216F) or (>= 0x24B6 and <= 0x24CF) or (>= 0x1F130 and <= 0x1F149)
-            or (>= 0x1F150 and <= 0x1F169) or (>= 0x1F170 and <= 0x1F189)) return true;
-        return Rune.IsValid(ch) && Rune.GetUnicodeCategory(new Rune(ch)) == System.Globalization.UnicodeCategory.UppercaseLetter;
     }
 }

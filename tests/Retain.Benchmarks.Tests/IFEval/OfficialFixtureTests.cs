@@ -29,9 +29,7 @@ public class OfficialFixtureTests(ITestOutputHelper output)
     {
         var agreement = new SortedDictionary<string, (int Equal, int Total)>(StringComparer.Ordinal);
         var mismatches = new List<string>();
-        var retain = new List<IFEvalVerdict>();
-        var official = new List<IFEvalVerdict>();
-        var lmEval = new List<IFEvalVerdict>();
+        var bySource = new SortedDictionary<string, (List<IFEvalVerdict> Retain, List<IFEvalVerdict> Official, List<IFEvalVerdict> LmEval)>(StringComparer.Ordinal);
         foreach (var row in Rows("verdicts.jsonl.gz"))
         {
             var ids = row.GetProperty("instruction_id_list").EnumerateArray().Select(e => e.GetString()!).ToList();
@@ -40,9 +38,11 @@ public class OfficialFixtureTests(ITestOutputHelper output)
             string response = row.GetProperty("response").GetString()!;
             var verdict = IFEvalScoring.Judge(instructions, response);
             var expected = new IFEvalVerdict(Bools(row, "strict"), Bools(row, "loose"));
-            retain.Add(verdict);
-            official.Add(expected);
-            lmEval.Add(new IFEvalVerdict(Bools(row, "lm_eval_strict"), Bools(row, "lm_eval_loose")));
+            string source = row.GetProperty("source").GetString()!;
+            if (!bySource.TryGetValue(source, out var sets)) bySource[source] = sets = ([], [], []);
+            sets.Retain.Add(verdict);
+            sets.Official.Add(expected);
+            sets.LmEval.Add(new IFEvalVerdict(Bools(row, "lm_eval_strict"), Bools(row, "lm_eval_loose")));
             for (int i = 0; i < ids.Count; i++)
             {
                 foreach (var (mode, got, want) in new[] { ("strict", verdict.Strict[i], expected.Strict[i]), ("loose", verdict.Loose[i], expected.Loose[i]) })
@@ -54,12 +54,16 @@ public class OfficialFixtureTests(ITestOutputHelper output)
             }
         }
         foreach (var (id, (equal, total)) in agreement) output.WriteLine($"{id}: {equal}/{total}");
-        output.WriteLine($"all: {agreement.Values.Sum(a => a.Equal)}/{agreement.Values.Sum(a => a.Total)} (strict and loose) over {retain.Count} responses");
-        foreach (var (name, verdicts) in new[] { ("Retain", retain), ("google-research", official), ("lm-eval v0.4.9.1", lmEval) })
+        output.WriteLine($"all: {agreement.Values.Sum(a => a.Equal)}/{agreement.Values.Sum(a => a.Total)} (strict and loose) over {bySource.Values.Sum(s => s.Retain.Count)} responses");
+        foreach (var (source, sets) in bySource)
         {
-            var metrics = IFEvalScoring.Result("ifeval", verdicts).Metrics.Select(m => $"{m.Name} {m.Value:F4}");
-            output.WriteLine($"{name}: {string.Join(", ", metrics)}");
+            foreach (var (name, verdicts) in new[] { ("Retain", sets.Retain), ("google-research", sets.Official), ("lm-eval v0.4.9.1", sets.LmEval) })
+            {
+                var metrics = IFEvalScoring.Result("ifeval", verdicts).Metrics.Select(m => $"{m.Name} {m.Value:F4}");
+                output.WriteLine($"{source} ({sets.Retain.Count} responses), {name}: {string.Join(", ", metrics)}");
+            }
         }
+        bySource.Keys.ShouldBe(["crafted", "gpt4", "synthetic"]);
         agreement.Count.ShouldBe(25);
         mismatches.ShouldBeEmpty();
     }

@@ -1,7 +1,11 @@
 """Official IFEval verdicts on a broad response set: the fixtures Retain's IFEval is compared with.
 
     /usr/bin/python3 tests/reference/ifeval/assemble_official.py LM_EVAL_GIT_DIR /tmp/official
-    NLTK_DATA=DIR_WITH_tokenizers/punkt/PY3/english.pickle /usr/bin/python3 tests/reference/ifeval/official_verdicts.py /tmp/official
+    NLTK_DATA=DIR_WITH_tokenizers/punkt/PY3/english.pickle /usr/bin/python3 tests/reference/ifeval/official_verdicts.py /tmp/official [GPT4_RESPONSES]
+
+GPT4_RESPONSES (optional): google-research's data/input_response_data_gpt4_20231107_145030.jsonl, real GPT-4
+responses to the 541 prompts, matched by prompt (the copy used for the committed fixture: Podtech-AI/IFEval @76670a37,
+data/input_response_data_gpt4_20231107_145030.jsonl, 540 responses, an earlier revision of google-research's file).
 
 Needs Debian's python3-langdetect 1.0.9, python3-nltk 3.8, python3-absl, python3-immutabledict (CPython 3.11) and
 nltk_data's English Punkt pickle (shared/reference/ifeval-deps/punkt). langdetect is seeded with
@@ -10,9 +14,10 @@ random letter for '#' and '!').
 
 Writes tests/Retain.Benchmarks.Tests/Fixtures/ifeval/:
   verdicts.jsonl.gz  one row per (instruction list + kwargs, response): google-research strict/loose lists and
-                     lm-eval v0.4.9.1's; responses: for each of the 541 prompts of shared/data/ifeval/input_data.jsonl,
-                     six synthetic responses (built from its instructions, right and wrong), plus crafted edge cases
-                     for every instruction type (short, long, other languages, edge punctuation).
+                     lm-eval v0.4.9.1's; "source": "gpt4" (the real responses, when given), "synthetic" (for each of the
+                     541 prompts of shared/data/ifeval/input_data.jsonl, six responses built from its instructions,
+                     right and wrong) or "crafted" (edge cases for every instruction type: short, long, other
+                     languages, edge punctuation).
   punkt.jsonl.gz     nltk.sent_tokenize and nltk.word_tokenize of every distinct response and prompt.
 """
 import gzip
@@ -188,6 +193,15 @@ def synthesize(doc, rng, mode):
 rows = [json.loads(l) for l in open(os.path.join(shared, "data", "ifeval", "input_data.jsonl"), encoding="utf-8")]
 rng = random.Random(20261202)
 items = []
+sources = []
+if len(sys.argv) > 2:
+    by_prompt = {d["prompt"]: d for d in rows}
+    with open(sys.argv[2], encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                items.append((by_prompt[r["prompt"]], r["response"]))
+                sources.append("gpt4")
 for doc in rows:
     for mode in ("plain", "chatty", "bare", "plain", "chatty"):
         items.append((doc, synthesize(doc, rng, mode)))
@@ -243,6 +257,8 @@ for i, (iid, kw) in enumerate(CRAFTED):
 for doc in crafted_docs:
     for t in TEXTS:
         items.append((doc, t))
+sources += ["synthetic"] * (len(rows) * 6) + ["crafted"] * (len(crafted_docs) * len(TEXTS))
+assert len(sources) == len(items)
 
 
 def verdicts(module, doc, response):
@@ -257,9 +273,9 @@ def verdicts(module, doc, response):
 
 
 out = []
-for doc, response in items:
+for (doc, response), source in zip(items, sources):
     s, l = verdicts(gr, doc, response)
-    out.append({"key": doc["key"], "instruction_id_list": doc["instruction_id_list"], "kwargs": doc["kwargs"],
+    out.append({"source": source, "key": doc["key"], "instruction_id_list": doc["instruction_id_list"], "kwargs": doc["kwargs"],
                 "response": response, "strict": s, "loose": l})
 random.seed(0)
 for row, (doc, response) in zip(out, items):

@@ -103,4 +103,18 @@ public class InstructionTests
         // "123 ABC" has features: langdetect (seed 0) says tl, so the official verdict is False.
         InstructionRegistry.Create("change_case:english_capital", "{}").IsFollowed("123 ABC").ShouldBeFalse();
     }
+
+    [Theory]
+    // Short answers langdetect (seed 0) does not call English: etchings → de, YES → cy, A → tl; the official verdict is False.
+    [InlineData("change_case:english_lowercase", "etchings", false)]
+    [InlineData("change_case:english_capital", "YES", false)]
+    [InlineData("change_case:english_capital", "A", false)]
+    [InlineData("change_case:english_lowercase", "the quick brown fox jumps over the lazy dog", true)]
+    public void Case_checks_need_langdetect_to_say_english(string id, string response, bool expected) =>
+        InstructionRegistry.Create(id, "{}").IsFollowed(response).ShouldBe(expected);
+
+    [Fact]
+    public void An_italian_haiku_is_italian() =>
+        InstructionRegistry.Create("language:response_language", """{"language": "it"}""")
+            .IsFollowed("Sotto il cielo blu\nfoglie d'autunno cadono\nsilenzio d'oro").ShouldBeTrue();
 }

@@ -32,6 +32,6 @@ internal static class Responses
     /// </summary>
     public static BenchmarkResult WithCoverage(BenchmarkResult result, int scored, int documentCount) => scored >= documentCount ? result : result with
     {
-        Notes = [.. result.Notes, $"scored {scored} of {documentCount} items: the responses file has no response for the other {documentCount - scored} doc_ids, and the metrics are over the {scored} scored items only"],
+        Notes = [.. result.Notes, $"scored {scored} of {documentCount} items: the responses file has no response for {documentCount - scored} doc_id{(documentCount - scored == 1 ? "" : "s")}, and the metrics are over the {scored} scored items only"],
     };
 }

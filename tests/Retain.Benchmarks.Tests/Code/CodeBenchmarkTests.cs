@@ -116,7 +116,7 @@ public class CodeBenchmarkTests
         records.Items.Single(r => r.DocId == 0).Details["response_form"].ShouldBe("prompt+completion");
         records.Items.Single(r => r.DocId == 0).Response.ShouldBe(canonical);
         records.Items.Single(r => r.DocId == 2).Details["response_form"].ShouldBe("completion");
-        result.Notes.ShouldBe(["scored 2 of 164 items: the responses file has no response for the other 162 doc_ids, and the metrics are over the 2 scored items only"]);
+        result.Notes.ShouldBe(["scored 2 of 164 items: the responses file has no response for 162 doc_ids, and the metrics are over the 2 scored items only"]);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Retain.Hosting.Data;
 using Retain.Hosting.Evaluation;
 using Retain.Hosting.Models;
 using Retain.Kernel.Backends;
+using Retain.Kernel.Models;
 using Retain.Kernel.Training;
 using Retain.Plugins;
 
@@ -82,7 +83,7 @@ public sealed class SweepContext : IDisposable
         var splits = dataset.Load(loadContext);
         var evaluator = dataset.CreateEvaluator(loadContext);
 
-        var modelDirectory = bound.ResolvePath(config.Model);
+        var modelDirectory = ModelSource.Resolve(bound.ResolvePath(config.Model));
         observer.Status("sweep", $"loading model {modelDirectory}");
         var backend = LoadedModel.CreateBackend(config.Device);
         LoadedModel? initial = null;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Retain.Kernel.Backends;
 using Retain.Kernel.Formats.Safetensors;
@@ -28,36 +29,31 @@ public static class Checkpoint
         "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "chat_template.jinja", "chat_template.json",
     ];
 
-    /// <summary>Loads a model directory onto a backend.</summary>
+    /// <summary>
+    /// Loads a model onto a backend: a Hugging Face folder or hub-cache folder (see <see cref="ModelSource"/>). Before
+    /// anything is allocated, every tensor the config implies is checked against the checkpoint's headers (present,
+    /// same shape, a float dtype), so a config claiming sizes the files do not hold fails naming the first mismatch.
+    /// Tensors are then converted to float32 chunk by chunk straight from the memory-mapped files into the backend's
+    /// buffers, each checked for NaN and infinite values, and their mapped pages released, so the peak memory is the
+    /// float32 weights rather than the weights plus a copy of the files.
+    /// </summary>
     public static TransformerModel Load(string directory, IBackend backend, ModelOptions? options = null)
     {
-        directory = Path.GetFullPath(directory);
-        if (!Directory.Exists(directory)) throw new ModelFormatException($"{directory}: model directory not found.");
+        directory = ModelSource.Resolve(directory);
         var config = ModelConfig.Load(directory);
         using var weights = SafetensorsDirectory.Open(directory);
+        CheckTensors(directory, config, weights);
         var model = new TransformerModel(config, backend, options);
         try
         {
-            var missing = model.Parameters.Tensors.Where(t => !weights.Contains(t.Name)).Select(t => t.Name).ToList();
-            if (missing.Count > 0)
+            float[] chunk = ArrayPool<float>.Shared.Rent(LoadChunkElements);
+            try
             {
-                throw new ModelFormatException($"{directory}: the checkpoint lacks {missing.Count} tensor(s) a {config.ModelType} model with this config needs, e.g. " +
-                    string.Join(", ", missing.Take(5)) + ".");
+                foreach (var t in model.Parameters.Tensors) LoadTensor(weights, t, backend, chunk);
             }
-            foreach (var t in model.Parameters.Tensors)
+            finally
             {
-                var info = weights.Info(t.Name);
-                if (!info.Shape.SequenceEqual(t.Shape.Select(x => (long)x)))
-                {
-                    throw new ModelFormatException($"{weights.FileOf(t.Name).Path}: tensor '{t.Name}' has shape [{string.Join(", ", info.Shape)}], but config.json implies [{string.Join(", ", t.Shape)}].");
-                }
-                if (!info.DType.IsReadableAsFloat())
-                {
-                    throw new ModelFormatException($"{weights.FileOf(t.Name).Path}: tensor '{t.Name}' has dtype {info.DType}; quantized or integer weights are not supported.");
-                }
-                var host = new float[t.Length];
-                weights.ReadFloat32(t.Name, host);
-                backend.Upload(host, t.Value);
+                ArrayPool<float>.Shared.Return(chunk);
             }
         }
         catch
@@ -66,6 +62,104 @@ public static class Checkpoint
             throw;
         }
         return model;
+    }
+
+    private const int LoadChunkElements = 1 << 20;
+
+    /// <summary>The dtype most of a checkpoint's weights are stored in (by bytes), e.g. to save a fine-tuned model as its base was.</summary>
+    public static SafetensorsDType StoredDType(string directory)
+    {
+        using var weights = SafetensorsDirectory.Open(ModelSource.Resolve(directory));
+        return weights.TensorNames.Select(weights.Info).GroupBy(t => t.DType).MaxBy(g => g.Sum(t => t.ByteLength))?.Key ?? SafetensorsDType.F32;
+    }
+
+    /// <summary>Checks the config's tensors against the checkpoint's headers, allocating nothing per tensor; throws naming the first mismatch.</summary>
+    internal static void CheckTensors(string directory, ModelConfig config, SafetensorsDirectory weights)
+    {
+        string configFile = Path.Combine(directory, "config.json");
+        // A layer count beyond the checkpoint's is named by its key before millions of missing names are produced.
+        int layersPresent = 0;
+        foreach (var name in weights.TensorNames)
+        {
+            const string Prefix = "model.layers.";
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal)) continue;
+            int dot = name.IndexOf('.', Prefix.Length);
+            if (dot > 0 && int.TryParse(name.AsSpan(Prefix.Length, dot - Prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int layer))
+            {
+                layersPresent = Math.Max(layersPresent, layer + 1);
+            }
+        }
+        if (config.LayerCount > layersPresent)
+        {
+            string present = layersPresent == 0 ? "no model.layers.* tensors" : $"tensors for {layersPresent} layer(s) (model.layers.0 to model.layers.{layersPresent - 1})";
+            throw new ModelFormatException($"{configFile}: key 'num_hidden_layers' is {config.LayerCount}, but the checkpoint in {directory} has {present}.");
+        }
+        foreach (var spec in ParameterLayout.InStateDictOrder(config))
+        {
+            if (!weights.Contains(spec.Name))
+            {
+                string tied = spec.Kind == ParameterKind.LmHead && weights.Contains("model.embed_tokens.weight")
+                    ? " (set tie_word_embeddings to true if the head shares the embedding)"
+                    : "";
+                throw new ModelFormatException($"{directory}: the checkpoint has no tensor '{spec.Name}', which a {config.ModelType} model with this config.json needs{tied}.");
+            }
+            var info = weights.Info(spec.Name);
+            if (!info.Shape.SequenceEqual(spec.Shape.Select(x => (long)x)))
+            {
+                throw new ModelFormatException($"{weights.FileOf(spec.Name).Path}: tensor '{spec.Name}' has shape [{string.Join(", ", info.Shape)}], but {configFile} implies [{string.Join(", ", spec.Shape)}] ({spec.Keys}).");
+            }
+            if (!info.DType.IsReadableAsFloat())
+            {
+                throw new ModelFormatException($"{weights.FileOf(spec.Name).Path}: tensor '{spec.Name}' has dtype {info.DType}; quantized or integer weights are not supported (F32, BF16, F16, F64 are).");
+            }
+        }
+    }
+
+    private static void LoadTensor(SafetensorsDirectory weights, ParameterTensor t, IBackend backend, float[] chunk)
+    {
+        var file = weights.FileOf(t.Name);
+        var info = file[t.Name];
+        long nan = 0, infinite = 0;
+        for (long offset = 0; offset < t.Length; offset += chunk.Length)
+        {
+            var span = chunk.AsSpan(0, (int)Math.Min(chunk.Length, t.Length - offset));
+            file.ReadFloat32(info, offset, span);
+            if (!AllFinite(span))
+            {
+                foreach (float x in span)
+                {
+                    if (float.IsNaN(x)) nan++;
+                    else if (float.IsInfinity(x)) infinite++;
+                }
+            }
+            backend.Upload(span, t.Value.Slice(offset, span.Length));
+        }
+        file.ReleasePages(info);
+        if (nan + infinite > 0)
+        {
+            string converted = info.DType == SafetensorsDType.F64 ? " (after conversion from F64 to float32)" : "";
+            throw new ModelFormatException($"{file.Path}: tensor '{t.Name}' has {nan} NaN and {infinite} infinite value(s) among its {t.Length} elements{converted}; the weights are damaged (re-download or re-export the checkpoint).");
+        }
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        // x − x is 0 for every finite x and NaN for NaN and ±∞.
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(values);
+            foreach (var v in floats)
+            {
+                if (!System.Numerics.Vector.EqualsAll(v - v, System.Numerics.Vector<float>.Zero)) return false;
+            }
+            i = floats.Length * System.Numerics.Vector<float>.Count;
+        }
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) return false;
+        }
+        return true;
     }
 
     /// <summary>

@@ -216,14 +216,14 @@ public static class Checkpoint
         if (old is not null) Directory.Delete(old, recursive: true);
     }
 
-    /// <summary>The tensors of the saved checkpoint (merged LoRA), in parameter order, each with a host value source.</summary>
+    /// <summary>The tensors of the saved checkpoint (merged LoRA), in transformers' state_dict order, each with a host value source.</summary>
     public static IReadOnlyList<(string Name, int[] Shape, Func<float[]> Values)> ExportTensors(TransformerModel model)
     {
         var list = new List<(string, int[], Func<float[]>)>();
         var lora = model.LinearModules.Where(m => m.Lora is not null).ToDictionary(m => m.Weight.Name);
-        foreach (var t in model.Parameters.Tensors)
+        foreach (var spec in ParameterLayout.InStateDictOrder(model.Config))
         {
-            if (t.Kind is ParameterKind.LoraA or ParameterKind.LoraB) continue;
+            var t = model.Parameters[spec.Name];
             var tensor = t;
             if (lora.TryGetValue(t.Name, out var module))
             {
@@ -256,49 +256,91 @@ public static class Checkpoint
         return w;
     }
 
-    /// <summary>Writes tensors as model.safetensors, or as shards with an index when larger than the shard limit.</summary>
+    /// <summary>
+    /// Writes tensors as transformers' <c>save_pretrained</c> does: <c>model.safetensors</c>, or, above the shard limit,
+    /// <c>model-00001-of-0000N.safetensors</c> shards split by huggingface_hub's rule (tensors in order; a shard is closed
+    /// when the next tensor would overflow it; a tensor larger than the limit gets a shard of its own) and
+    /// <c>model.safetensors.index.json</c> written as <c>json.dumps(index, indent=2, sort_keys=True) + "\n"</c>.
+    /// </summary>
     internal static void WriteTensors(string directory, IReadOnlyList<(string Name, int[] Shape, Func<float[]> Values)> tensors, CheckpointSaveOptions options)
     {
         int elementSize = options.DType.Size();
-        var shards = new List<List<(string Name, int[] Shape, Func<float[]> Values)>> { new() };
-        long shardBytes = 0, totalBytes = 0;
+        long Bytes((string Name, int[] Shape, Func<float[]> Values) t) => t.Shape.Aggregate(1L, (x, y) => x * y) * elementSize;
+
+        var shards = new List<List<(string Name, int[] Shape, Func<float[]> Values)>>();
+        var current = new List<(string Name, int[] Shape, Func<float[]> Values)>();
+        long currentBytes = 0, totalBytes = 0, totalElements = 0;
         foreach (var t in tensors)
         {
-            long bytes = t.Shape.Aggregate(1L, (x, y) => x * y) * elementSize;
-            if (shards[^1].Count > 0 && shardBytes + bytes > options.MaxShardBytes)
-            {
-                shards.Add([]);
-                shardBytes = 0;
-            }
-            shards[^1].Add(t);
-            shardBytes += bytes;
+            long bytes = Bytes(t);
             totalBytes += bytes;
+            totalElements += bytes / elementSize;
+            if (bytes > options.MaxShardBytes)
+            {
+                shards.Add([t]);
+                continue;
+            }
+            if (currentBytes + bytes > options.MaxShardBytes)
+            {
+                shards.Add(current);
+                current = [];
+                currentBytes = 0;
+            }
+            current.Add(t);
+            currentBytes += bytes;
         }
+        if (current.Count > 0) shards.Add(current);
 
         SafetensorsTensor Entry((string Name, int[] Shape, Func<float[]> Values) t)
         {
             float[]? cached = null;
+            long length = t.Shape.Aggregate(1L, (x, y) => x * y);
             return SafetensorsTensor.FromSource(t.Name, t.Shape.Select(x => (long)x).ToArray(), (offset, dst) =>
             {
                 cached ??= t.Values();
                 cached.AsSpan((int)offset, dst.Length).CopyTo(dst);
+                if (offset + dst.Length == length) cached = null; // one tensor's host copy at a time, not a shard's
             }, options.DType);
         }
 
-        if (shards.Count == 1)
+        if (shards.Count <= 1)
         {
-            SafetensorsWriter.Write(Path.Combine(directory, SafetensorsDirectory.SingleFileName), shards[0].Select(Entry).ToArray());
+            SafetensorsWriter.Write(Path.Combine(directory, SafetensorsDirectory.SingleFileName), shards.SelectMany(x => x).Select(Entry).ToArray());
             return;
         }
         var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < shards.Count; i++)
         {
-            string file = $"model-{i + 1:D5}-of-{shards.Count:D5}.safetensors";
+            string file = ShardFileName(i, shards.Count);
             SafetensorsWriter.Write(Path.Combine(directory, file), shards[i].Select(Entry).ToArray());
             foreach (var t in shards[i]) weightMap[t.Name] = file;
         }
-        var index = new { metadata = new { total_size = totalBytes }, weight_map = weightMap };
-        SafetensorsWriter.WriteTextAtomic(Path.Combine(directory, SafetensorsDirectory.IndexFileName),
-            JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }));
+        SafetensorsWriter.WriteTextAtomic(Path.Combine(directory, SafetensorsDirectory.IndexFileName), IndexJson(totalElements, totalBytes, weightMap));
+    }
+
+    /// <summary>The name transformers gives shard <paramref name="index"/> (0-based) of <paramref name="count"/>.</summary>
+    public static string ShardFileName(int index, int count) => $"model-{index + 1:D5}-of-{count:D5}.safetensors";
+
+    /// <summary>
+    /// The index file's text, byte for byte as transformers writes it: <c>{"metadata": {"total_parameters", "total_size"},
+    /// "weight_map"}</c> with sorted keys, two-space indents and a final newline.
+    /// </summary>
+    internal static string IndexJson(long totalParameters, long totalBytes, IReadOnlyDictionary<string, string> weightMap)
+    {
+        var buffer = new MemoryStream();
+        var writerOptions = new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using (var json = new Utf8JsonWriter(buffer, writerOptions))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("metadata");
+            json.WriteNumber("total_parameters", totalParameters);
+            json.WriteNumber("total_size", totalBytes);
+            json.WriteEndObject();
+            json.WriteStartObject("weight_map");
+            foreach (var (name, file) in weightMap.OrderBy(p => p.Key, StringComparer.Ordinal)) json.WriteString(name, file);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 }

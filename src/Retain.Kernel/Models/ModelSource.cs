@@ -93,10 +93,9 @@ public static class ModelSource
     private static string RequireConfig(string snapshot)
     {
         string config = Path.Combine(snapshot, "config.json");
-        if (!File.Exists(config))
+        if (Formats.FileLinks.Target(config) is null)
         {
-            string problem = new FileInfo(config).LinkTarget is { } target ? $"config.json links to {target}, which is missing (an interrupted download?)" : "it has no config.json";
-            throw new ModelFormatException($"{snapshot}: the snapshot is not a complete model: {problem}.");
+            throw new ModelFormatException($"{snapshot}: the snapshot is not a complete model: config.json cannot be read: {Formats.FileLinks.Problem(config)}.");
         }
         return snapshot;
     }

@@ -49,7 +49,7 @@ public sealed class ModelConfigTests
     [InlineData("{\"model_type\":\"llama\",\"hidden_size\":8,\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":1,\"vocab_size\":4,\"hidden_act\":\"relu\"}", "activation 'relu' is not supported")]
     [InlineData("{\"model_type\":\"qwen2\",\"hidden_size\":8,\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":1,\"vocab_size\":4,\"use_sliding_window\":true}", "use_sliding_window")]
     [InlineData("{\"model_type\":\"gemma3_text\",\"hidden_size\":8,\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":1,\"vocab_size\":4,\"final_logit_softcapping\":30.0}", "soft-capping")]
-    [InlineData("{not json", "not valid JSON")]
+    [InlineData("{not json", "invalid JSON at line 1, column 2")]
     public void Unsupported_or_malformed_configs_are_refused_with_the_key(string json, string expected)
     {
         var e = Should.Throw<ModelConfigException>(() => Parse(json));

@@ -72,8 +72,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public static SafetensorsFile Open(string path)
     {
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path)) throw new SafetensorsFormatException($"{path}: file not found.");
-        long fileLength = new FileInfo(path).Length;
+        var target = FileLinks.Target(path) ?? throw new SafetensorsFormatException($"{path}: cannot be read: {FileLinks.Problem(path)}.");
+        long fileLength = target.Length;
         if (fileLength < 8) throw new SafetensorsFormatException($"{path}: {fileLength} bytes is too short for a safetensors file (8-byte header length missing).");
 
         byte[] lengthBytes = new byte[8];

@@ -34,8 +34,8 @@ public sealed class RunConfigValidator(BoundRunConfig bound, ComponentFactory co
             var model = bound.ResolvePath(config.Model);
             try
             {
-                var resolved = ModelSource.Resolve(model);
-                if (!File.Exists(Path.Combine(resolved, "config.json"))) errors.Add(binder.Error("model", $"{resolved} has no config.json; expected a Hugging Face model directory or a hub-cache folder (models--org--name)."));
+                // The config's values and the tensors' shapes, from the headers; the weights' values are checked when a run loads them.
+                Checkpoint.Inspect(model);
             }
             catch (ModelFormatException e)
             {

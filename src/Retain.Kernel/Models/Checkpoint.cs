@@ -66,6 +66,19 @@ public static class Checkpoint
 
     private const int LoadChunkElements = 1 << 20;
 
+    /// <summary>
+    /// Checks a model folder without loading its weights: config.json's values, and every tensor it implies against the
+    /// checkpoint's headers (what <see cref="Load"/> checks before allocating; not the weights' values).
+    /// </summary>
+    public static ModelConfig Inspect(string directory)
+    {
+        directory = ModelSource.Resolve(directory);
+        var config = ModelConfig.Load(directory);
+        using var weights = SafetensorsDirectory.Open(directory);
+        CheckTensors(directory, config, weights);
+        return config;
+    }
+
     /// <summary>The dtype most of a checkpoint's weights are stored in (by bytes), e.g. to save a fine-tuned model as its base was.</summary>
     public static SafetensorsDType StoredDType(string directory)
     {

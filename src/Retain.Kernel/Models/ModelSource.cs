@@ -26,7 +26,7 @@ public static class ModelSource
                 revision = full[(at + 1)..];
                 full = full[..at];
             }
-            if (!Directory.Exists(full)) throw new ModelFormatException($"{full}: model directory not found.");
+            if (!Directory.Exists(full)) throw new ModelFormatException($"directory not found: {full}");
         }
         full = Path.TrimEndingDirectorySeparator(full);
         if (IsHubCacheFolder(full)) return Snapshot(full, revision);

@@ -110,6 +110,24 @@ public sealed class CheckpointLayoutTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The llama3 fixture saved in BF16 shards of at most 16 kB must match, file for file, the committed
+    /// <c>Fixtures/saved-llama3-bf16</c>, which <c>tests/reference/check_saved_checkpoint.py</c> verifies with PyTorch
+    /// against transformers' and safetensors' rules. <c>RETAIN_WRITE_FIXTURES=1</c> rewrites the fixture.
+    /// </summary>
+    [Fact]
+    public void Saving_reproduces_the_committed_checkpoint_that_PyTorch_verified()
+    {
+        using var backend = TrainingTestData.Backend();
+        using var model = Checkpoint.Load(TrainingTestData.Fixture("llama3"), backend);
+        string fixture = TrainingTestData.Fixture("saved-llama3-bf16");
+        string target = Environment.GetEnvironmentVariable("RETAIN_WRITE_FIXTURES") == "1" ? fixture : Path.Combine(_dir, "saved-llama3-bf16");
+        Checkpoint.Save(model, target, TrainingTestData.Fixture("llama3"), new CheckpointSaveOptions { DType = SafetensorsDType.BF16, MaxShardBytes = 16_000 });
+        var expected = Directory.GetFiles(fixture).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Directory.GetFiles(target).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe(expected);
+        foreach (var file in expected) File.ReadAllBytes(Path.Combine(target, file!)).ShouldBe(File.ReadAllBytes(Path.Combine(fixture, file!)), file);
+    }
+
     [Fact]
     public void Generation_config_end_ids_and_penalty_are_read()
     {

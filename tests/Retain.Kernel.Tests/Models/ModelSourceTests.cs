@@ -62,7 +62,7 @@ public sealed class ModelSourceTests : IDisposable
 
         string plain = ModelFolders.Copy(TrainingTestData.Fixture("llama3"), Path.Combine(_dir, "plain"));
         Should.Throw<ModelFormatException>(() => ModelSource.Resolve(plain + "@main")).Message.ShouldContain("is a plain model folder");
-        Should.Throw<ModelFormatException>(() => ModelSource.Resolve(Path.Combine(_dir, "missing"))).Message.ShouldContain("model directory not found");
+        Should.Throw<ModelFormatException>(() => ModelSource.Resolve(Path.Combine(_dir, "missing"))).Message.ShouldBe($"directory not found: {Path.Combine(_dir, "missing")}");
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class SweepContext : IDisposable
     /// <summary>The pad id used in batches (masked, so any valid id works).</summary>
     public int PadId => Initial.Tokenizer.EosTokenIds.Count > 0 ? Initial.Tokenizer.EosTokenIds[0] : 0;
 
-    private static CheckpointSaveOptions SaveOptionsOf(SaveSettings save, string modelDirectory) => new()
+    internal static CheckpointSaveOptions SaveOptionsOf(SaveSettings save, string modelDirectory) => new()
     {
         DType = save.DType switch
         {

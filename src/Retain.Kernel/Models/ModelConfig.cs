@@ -322,6 +322,7 @@ public sealed record ModelConfig
                 }
             }
 
+            var rope = ReadRope(gemma);
             int bos = Int("bos_token_id", -1);
             return new ModelConfig
             {
@@ -341,9 +342,9 @@ public sealed record ModelConfig
                     _ => 32768,
                 })),
                 RmsNormEps = NonNegative("rms_norm_eps", Double("rms_norm_eps", 1e-6)),
-                RopeTheta = PositiveNumber("rope_theta", Double("rope_theta", gemma ? 1_000_000 : 10_000)),
-                RopeLocalTheta = PositiveNumber("rope_local_base_freq", Double("rope_local_base_freq", 10_000)),
-                RopeScaling = ReadRopeScaling(),
+                RopeTheta = rope.Theta,
+                RopeLocalTheta = rope.LocalTheta,
+                RopeScaling = rope.Scaling,
                 TieWordEmbeddings = Bool("tie_word_embeddings", gemma),
                 QkvBias = family == ModelFamily.Qwen2 || attentionBias,
                 OutputBias = family != ModelFamily.Qwen2 && attentionBias,
@@ -361,29 +362,83 @@ public sealed record ModelConfig
             };
         }
 
-        private RopeScaling? ReadRopeScaling()
+        /// <summary>
+        /// Rotary settings: transformers 4's top-level <c>rope_theta</c> and <c>rope_scaling</c>, or transformers 5's
+        /// <c>rope_parameters</c> (one object, or for Gemma 3 one per layer type). Both present and disagreeing is refused:
+        /// reading the wrong one would silently change every position's frequency.
+        /// </summary>
+        private (double Theta, double LocalTheta, RopeScaling? Scaling) ReadRope(bool gemma)
         {
-            if (!Has("rope_scaling")) return null;
-            var v = root.GetProperty("rope_scaling");
-            if (v.ValueKind != JsonValueKind.Object) throw new ModelConfigException($"{Where("rope_scaling")} must be an object or null, not {v.GetRawText()}.");
+            double defaultTheta = gemma ? 1_000_000 : 10_000;
+            double localTheta = PositiveNumber("rope_local_base_freq", Double("rope_local_base_freq", 10_000));
+            if (!Has("rope_parameters"))
+            {
+                double theta = PositiveNumber("rope_theta", Double("rope_theta", defaultTheta));
+                var scaling = Has("rope_scaling") ? ReadRopeScaling(root.GetProperty("rope_scaling"), "rope_scaling") : null;
+                return (theta, localTheta, scaling);
+            }
+            var parameters = root.GetProperty("rope_parameters");
+            if (parameters.ValueKind != JsonValueKind.Object) throw new ModelConfigException($"{Where("rope_parameters")} must be an object, not {parameters.GetRawText()}.");
+            (double Theta, RopeScaling? Scaling) global;
+            if (gemma && parameters.TryGetProperty("full_attention", out var full))
+            {
+                global = ReadRopeParameters(full, "rope_parameters.full_attention", defaultTheta);
+                if (parameters.TryGetProperty("sliding_attention", out var sliding))
+                {
+                    var local = ReadRopeParameters(sliding, "rope_parameters.sliding_attention", 10_000);
+                    if (local.Scaling is not null) throw new ModelConfigException($"{Where("rope_parameters.sliding_attention.rope_type")}: scaled rotary embeddings on sliding-window layers are not implemented.");
+                    localTheta = local.Theta;
+                }
+            }
+            else
+            {
+                global = ReadRopeParameters(parameters, "rope_parameters", defaultTheta);
+            }
+            if (Has("rope_theta") && Double("rope_theta", 0) != global.Theta)
+            {
+                throw new ModelConfigException($"{Where("rope_theta")} is {Format(Double("rope_theta", 0))}, but rope_parameters gives rope_theta {Format(global.Theta)}; remove one of them.");
+            }
+            return (global.Theta, localTheta, global.Scaling);
+        }
+
+        private (double Theta, RopeScaling? Scaling) ReadRopeParameters(JsonElement v, string path, double defaultTheta)
+        {
+            if (v.ValueKind != JsonValueKind.Object) throw new ModelConfigException($"{Where(path)} must be an object, not {v.GetRawText()}.");
+            double theta = defaultTheta;
+            if (v.TryGetProperty("rope_theta", out var t) && t.ValueKind != JsonValueKind.Null)
+            {
+                theta = t.ValueKind == JsonValueKind.Number ? t.GetDouble() : throw new ModelConfigException($"{Where(path + ".rope_theta")} must be a number, not {t.GetRawText()}.");
+                if (!(theta > 0) || !double.IsFinite(theta)) throw new ModelConfigException($"{Where(path + ".rope_theta")} must be a positive number, not {Format(theta)}.");
+            }
+            if (v.TryGetProperty("partial_rotary_factor", out var partial) && !(partial.ValueKind == JsonValueKind.Number && partial.GetDouble() == 1))
+            {
+                throw new ModelConfigException($"{Where(path + ".partial_rotary_factor")}: only 1.0 is supported, not {partial.GetRawText()}.");
+            }
+            return (theta, ReadRopeScaling(v, path));
+        }
+
+        private RopeScaling? ReadRopeScaling(JsonElement v, string path)
+        {
+            if (v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.Object) throw new ModelConfigException($"{Where(path)} must be an object or null, not {v.GetRawText()}.");
             string typeKey = v.TryGetProperty("rope_type", out _) ? "rope_type" : "type";
             string? type = null;
             if (v.TryGetProperty(typeKey, out var t) && t.ValueKind != JsonValueKind.Null)
             {
                 type = t.ValueKind == JsonValueKind.String
                     ? t.GetString()
-                    : throw new ModelConfigException($"{Where("rope_scaling." + typeKey)} must be a string (default, linear, llama3), not {t.GetRawText()}.");
+                    : throw new ModelConfigException($"{Where(path + "." + typeKey)} must be a string (default, linear, llama3), not {t.GetRawText()}.");
             }
             double Number(string key, double fallback)
             {
                 if (!v.TryGetProperty(key, out var e) || e.ValueKind == JsonValueKind.Null) return fallback;
-                if (e.ValueKind != JsonValueKind.Number) throw new ModelConfigException($"{Where("rope_scaling." + key)} must be a number, not {e.GetRawText()}.");
+                if (e.ValueKind != JsonValueKind.Number) throw new ModelConfigException($"{Where(path + "." + key)} must be a number, not {e.GetRawText()}.");
                 return e.GetDouble();
             }
             double PositiveKey(string key, double fallback)
             {
                 double value = Number(key, fallback);
-                if (!(value > 0) || !double.IsFinite(value)) throw new ModelConfigException($"{Where("rope_scaling." + key)} must be a positive number, not {Format(value)}.");
+                if (!(value > 0) || !double.IsFinite(value)) throw new ModelConfigException($"{Where(path + "." + key)} must be a positive number, not {Format(value)}.");
                 return value;
             }
             switch (type)
@@ -396,16 +451,16 @@ public sealed record ModelConfig
                     double low = PositiveKey("low_freq_factor", 1), high = PositiveKey("high_freq_factor", 4);
                     if (high <= low)
                     {
-                        throw new ModelConfigException($"{Where("rope_scaling.high_freq_factor")} must be larger than low_freq_factor ({Format(low)}), not {Format(high)} (llama3 scaling divides by their difference).");
+                        throw new ModelConfigException($"{Where(path + ".high_freq_factor")} must be larger than low_freq_factor ({Format(low)}), not {Format(high)} (llama3 scaling divides by their difference).");
                     }
                     double original = PositiveKey("original_max_position_embeddings", 8192);
                     if (original != Math.Floor(original) || original > int.MaxValue)
                     {
-                        throw new ModelConfigException($"{Where("rope_scaling.original_max_position_embeddings")} must be a positive integer, not {Format(original)}.");
+                        throw new ModelConfigException($"{Where(path + ".original_max_position_embeddings")} must be a positive integer, not {Format(original)}.");
                     }
                     return new RopeScaling("llama3", PositiveKey("factor", 8), low, high, (int)original);
                 default:
-                    throw new ModelConfigException($"{Where("rope_scaling." + typeKey)}: rope type '{type}' is not supported (default, linear, llama3).");
+                    throw new ModelConfigException($"{Where(path + "." + typeKey)}: rope type '{type}' is not supported (default, linear, llama3).");
             }
         }
     }

@@ -27,10 +27,10 @@ public sealed class ModelOptions
     }
 
     /// <summary>Loads the model the options name.</summary>
-    public LoadedModel Load(ParseResult parse)
+    public LoadedModel Load(ParseResult parse, bool generationDefaults = false)
     {
         var directory = Resolve("--model", parse.GetValue(Model)!);
-        return LoadedModel.Load(directory, parse.GetValue(Device)!, parse.GetValue(Template));
+        return LoadedModel.Load(directory, parse.GetValue(Device)!, parse.GetValue(Template), generationDefaults: generationDefaults);
     }
 
     /// <summary>The model folder an option names (a plain folder, or a hub-cache folder with an optional @revision); a bad one is a usage error.</summary>

@@ -55,12 +55,13 @@ public sealed class LoadedModel : IDisposable
     /// <param name="device">The device.</param>
     /// <param name="chatTemplate">A template name to use instead of recognising the model's own.</param>
     /// <param name="name">Display name (default: the directory's name).</param>
-    public static LoadedModel Load(string directory, string device = "cpu", string? chatTemplate = null, string? name = null)
+    /// <param name="generationDefaults">Apply generation_config.json's repetition penalty to generation (as transformers' generate does).</param>
+    public static LoadedModel Load(string directory, string device = "cpu", string? chatTemplate = null, string? name = null, bool generationDefaults = false)
     {
         var backend = CreateBackend(device);
         try
         {
-            return Load(directory, backend, ownsBackend: true, chatTemplate, name);
+            return Load(directory, backend, ownsBackend: true, chatTemplate, name, generationDefaults);
         }
         catch
         {
@@ -70,7 +71,7 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>Loads a model directory onto an existing backend (disposed with the model only when <paramref name="ownsBackend"/>).</summary>
-    public static LoadedModel Load(string directory, IBackend backend, bool ownsBackend, string? chatTemplate = null, string? name = null)
+    public static LoadedModel Load(string directory, IBackend backend, bool ownsBackend, string? chatTemplate = null, string? name = null, bool generationDefaults = false)
     {
         var full = ModelSource.Resolve(directory);
         var tokenizer = Tokenizer.Load(full);
@@ -85,7 +86,7 @@ public sealed class LoadedModel : IDisposable
             problem = e.Message;
         }
         var language = KernelLanguageModel.Load(full, backend, tokenizer, template is null ? null : template.Render,
-            new KernelLanguageModelOptions { Name = name ?? "model", TokenizerDirectory = full });
+            new KernelLanguageModelOptions { Name = name ?? "model", TokenizerDirectory = full }, useGenerationConfigPenalty: generationDefaults);
         return new LoadedModel(full, backend, ownsBackend, tokenizer, template, problem, language);
     }
 

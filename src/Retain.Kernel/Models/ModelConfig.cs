@@ -144,6 +144,7 @@ public sealed record ModelConfig
     {
         string path = Directory.Exists(pathOrDirectory) ? Path.Combine(pathOrDirectory, "config.json") : pathOrDirectory;
         if (!File.Exists(path)) throw new ModelConfigException($"{path}: not found; a Hugging Face model directory needs config.json.");
+        if (Formats.FileLinks.Target(path) is null) throw new ModelConfigException($"{path}: cannot be read: {Formats.FileLinks.Problem(path)}.");
         return Parse(File.ReadAllText(path), path);
     }
 

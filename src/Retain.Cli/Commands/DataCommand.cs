@@ -42,8 +42,9 @@ public static class DataCommand
                 ["rejected"] = splits.Report.Rejected.Select(r => r.ToString()).ToList(),
                 ["notes"] = splits.Report.Notes,
             };
-            if (parse.GetValue(model) is { } modelDirectory)
+            if (parse.GetValue(model) is { } modelOption)
             {
+                var modelDirectory = ModelOptions.Resolve("--model", modelOption);
                 var encoder = new ExampleEncoder(Tokenizer.Load(modelDirectory), ChatTemplate.Load(modelDirectory, parse.GetValue(template)), parse.GetValue(maxLength), OverLengthPolicy.Drop);
                 report["tokens"] = new[] { ("train", splits.Train), ("validation", splits.Validation), ("test", splits.Test) }
                     .ToDictionary(s => s.Item1, s => TokenStatistics(encoder, s.Item2));

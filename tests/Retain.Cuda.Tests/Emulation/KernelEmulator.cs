@@ -85,10 +85,13 @@ internal static unsafe class KernelEmulator
             foreach (var (header, text) in module.Headers) files[header] = text;
             include.Append("#include \"").Append(module.Name).Append(".cu\"\n");
         }
+        files[PlantedFaults.Module + ".cu"] = File.ReadAllText(Path.Combine(here, PlantedFaults.Module + ".cu"));
+        include.Append("#include \"").Append(PlantedFaults.Module).Append(".cu\"\n");
         include.Append("#define RETAIN_EMULATED_KERNELS \\\n");
-        foreach (var kernel in CudaKernels.All)
+        foreach (var kernel in CudaKernels.All.Concat(PlantedFaults.All))
         {
-            bool barriers = UsesBarriers(KernelSources.Module(kernel.Module).Source, kernel.Name);
+            string source = kernel.Module == PlantedFaults.Module ? files[PlantedFaults.Module + ".cu"] : KernelSources.Module(kernel.Module).Source;
+            bool barriers = UsesBarriers(source, kernel.Name);
             include.Append("    RETAIN_KERNEL(").Append(kernel.Name).Append(", ").Append(barriers ? "true" : "false").Append(") \\\n");
         }
         include.Append('\n');

@@ -110,9 +110,29 @@ public sealed class BoundRunConfig
     public static BoundRunConfig Bind(LoadedConfiguration configuration)
     {
         var errors = new List<ConfigurationError>();
-        var config = (RunConfig)configuration.Binder.Bind(configuration.Root, "", typeof(RunConfig), errors);
-        config.Name ??= Path.GetFileNameWithoutExtension(configuration.FilePath);
-        if (config.Methods.Count == 0) config.Methods.Add(MethodConfig.FromScalar("standard", "methods"));
+        var binder = configuration.Binder;
+        var config = (RunConfig)binder.Bind(configuration.Root, "", typeof(RunConfig), errors);
+        if (config.Name is null)
+        {
+            config.Name = Path.GetFileNameWithoutExtension(configuration.FilePath);
+            if (PathSegment.Problem(config.Name) is { } problem)
+                errors.Add(binder.Error("name", $"the sweep name defaults to the file name '{config.Name}', which {problem}; set \"name\" ({PathSegment.Rule})."));
+        }
+        else if (PathSegment.Problem(config.Name) is { } problem)
+        {
+            errors.Add(binder.Error("name", $"'{config.Name}' {problem}: the sweep is written to <output>/<name>, and {PathSegment.Rule}."));
+        }
+        for (int m = 0; m < config.Methods.Count; m++)
+        {
+            if (config.Methods[m].Name is { } label && PathSegment.Problem(label) is { } problem)
+                errors.Add(binder.Error($"methods:{m}:name", $"'{label}' {problem}: run folders are named after methods, and {PathSegment.Rule}."));
+        }
+        if (config.Methods.Count == 0)
+        {
+            if (configuration.IsEmptyList("methods"))
+                errors.Add(binder.Error("methods", "is an empty list: name at least one method, e.g. [\"standard\"] (leaving the key out runs standard SFT)."));
+            config.Methods.Add(MethodConfig.FromScalar("standard", "methods"));
+        }
         return new BoundRunConfig(configuration, config, errors);
     }
 

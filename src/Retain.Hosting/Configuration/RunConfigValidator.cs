@@ -33,6 +33,10 @@ public sealed class RunConfigValidator(BoundRunConfig bound, ComponentFactory co
             if (!Directory.Exists(model)) errors.Add(binder.Error("model", $"directory not found: {model}"));
             else if (!File.Exists(Path.Combine(model, "config.json"))) errors.Add(binder.Error("model", $"{model} has no config.json; expected a Hugging Face model directory."));
         }
+        if (config.Name is { } name && PathSegment.Problem(name) is null && OutputFolder.Problem(Path.Combine(bound.ResolvePath(config.Output), name)) is { } output)
+        {
+            errors.Add(binder.Error("output", output));
+        }
         if (config.Dataset is { } dataset) components.Create<IDataset>(PluginKind.Dataset, dataset, binder, errors);
         foreach (var benchmark in config.Benchmarks) components.Create<IBenchmark>(PluginKind.Benchmark, benchmark, binder, errors);
         for (int m = 0; m < config.Methods.Count; m++) CheckMethod(config.Methods[m], $"methods:{m}", binder, errors);

@@ -46,7 +46,8 @@ def _read_only_everywhere():
             "nodiratime": MS_NODIRATIME, "relatime": MS_RELATIME}
     failed = []
     for point, options in sorted(_mount_points(), key=lambda m: m[0]):
-        if "ro" in options:
+        # /proc (fresh, it shadows the host's submounts) and /sys hold no world-writable data, only kernel files.
+        if "ro" in options or any(point == p or point.startswith(p + "/") for p in ("/proc", "/sys")):
             continue
         flags = MS_REMOUNT | MS_BIND | MS_RDONLY
         for option in options:
@@ -56,7 +57,8 @@ def _read_only_everywhere():
         try:
             _mount(None, point, None, flags, None)
         except OSError as e:
-            failed.append(f"{point} ({e.strerror})")
+            if os.path.ismount(point):  # else it is shadowed by a later mount and cannot be reached anyway
+                failed.append(f"{point} ({e.strerror})")
     if failed:
         raise RuntimeError("could not make these mounts read-only: " + ", ".join(failed))
 

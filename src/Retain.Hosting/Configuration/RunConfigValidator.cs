@@ -25,7 +25,10 @@ public sealed class RunConfigValidator(BoundRunConfig bound, ComponentFactory co
     {
         var binder = bound.Configuration.Binder;
         var errors = new List<ConfigurationError>(bound.BindingErrors);
-        binder.Validate(config, "", errors);
+        var validation = new List<ConfigurationError>();
+        binder.Validate(config, "", validation);
+        // A value that did not convert was left out, so "is required" about its key would only repeat that error.
+        errors.AddRange(validation.Where(v => !bound.BindingErrors.Any(b => SameOrBelow(b.Key, v.Key))));
 
         if (config.Model.Length > 0)
         {
@@ -42,6 +45,9 @@ public sealed class RunConfigValidator(BoundRunConfig bound, ComponentFactory co
         for (int m = 0; m < config.Methods.Count; m++) CheckMethod(config.Methods[m], $"methods:{m}", binder, errors);
         return errors;
     }
+
+    private static bool SameOrBelow(string key, string parent)
+        => string.Equals(key, parent, StringComparison.OrdinalIgnoreCase) || key.StartsWith(parent + ":", StringComparison.OrdinalIgnoreCase);
 
     private void CheckMethod(MethodConfig method, string path, StrictBinder binder, List<ConfigurationError> errors)
     {

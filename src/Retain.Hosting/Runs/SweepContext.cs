@@ -80,6 +80,7 @@ public sealed class SweepContext : IDisposable
         observer.Status("sweep", $"loading dataset '{config.Dataset!.Name}'");
         var loadContext = DatasetLoader.Context(host, data, seed);
         var splits = dataset.Load(loadContext);
+        if (splits.Train.Count == 0) throw new DataException(NoTrainingExamples(config.Dataset.Name, splits.Report));
         var evaluator = dataset.CreateEvaluator(loadContext);
 
         var modelDirectory = bound.ResolvePath(config.Model);
@@ -92,7 +93,6 @@ public sealed class SweepContext : IDisposable
             var template = initial.RequireTemplate();
             var encoder = new ExampleEncoder(initial.Tokenizer, template, Math.Min(config.Data.MaxLength, initial.Language.MaxSequenceLength), config.Data.OverLength);
 
-            if (splits.Train.Count == 0) throw new DataException(NoTrainingExamples(config.Dataset.Name, splits.Report));
             var train = splits.Train;
             if (config.Data.TrainLimit is int limit && limit < train.Count)
             {

@@ -97,6 +97,7 @@ public sealed class SweepContext : IDisposable
         observer.Status("sweep", $"loading dataset '{config.Dataset!.Name}'");
         var loadContext = DatasetLoader.Context(host, data, seed);
         var splits = dataset.Load(loadContext);
+        if (splits.Train.Count == 0) throw new DataException(NoTrainingExamples(config.Dataset.Name, splits.Report));
         var evaluator = dataset.CreateEvaluator(loadContext);
 
         var modelDirectory = ModelSource.Resolve(bound.ResolvePath(config.Model));
@@ -151,6 +152,16 @@ public sealed class SweepContext : IDisposable
             backend.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Why there is nothing to train on: an empty file, or every row rejected (the first few named).</summary>
+    public static string NoTrainingExamples(string dataset, DataReport report)
+    {
+        var rejected = report.Rejected;
+        string rows = rejected.Count == 0
+            ? $"{report.RowsRead} row(s) were read from its files and none went to training (is the train file empty?)"
+            : $"{report.RowsRead} row(s) were read and {rejected.Count} rejected, first: {string.Join("; ", rejected.Take(3))}";
+        return $"the dataset '{dataset}' has no training examples: {rows}. Point its train file option at a file with usable rows.";
     }
 
     private static IReadOnlyList<Example> Limit(IReadOnlyList<Example> examples, int? limit, int seed)

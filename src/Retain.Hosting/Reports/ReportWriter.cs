@@ -156,12 +156,21 @@ public static class ReportWriter
         html.AppendLine("<details><summary><b>Per-seed values</b> (domain with its binomial standard error)</summary>");
         html.AppendLine(ToHtml(ReportTables.PerSeed(results)));
         html.AppendLine("</details><h2>Figures</h2>");
-        foreach (var (figure, svg) in figures) html.AppendLine($"<figure id=\"{figure.Name}\">{StripXmlDeclaration(svg)}<figcaption>{E(figure.Caption)}</figcaption></figure>");
+        foreach (var (figure, svg) in figures) html.AppendLine($"<figure id=\"{figure.Name}\">{Inline(svg, figure.Name)}<figcaption>{E(figure.Caption)}</figcaption></figure>");
         html.AppendLine("</body></html>");
         return html.ToString();
     }
 
-    private static string StripXmlDeclaration(string svg) => svg.StartsWith("<?xml", StringComparison.Ordinal) ? svg[(svg.IndexOf("?>", StringComparison.Ordinal) + 2)..] : svg;
+    /// <summary>
+    /// An SVG ready to inline: without its XML declaration, and with its element ids (ScottPlot's clip paths) prefixed
+    /// by the figure's name, since ids are global to the HTML page and every figure numbers its clip paths from 1.
+    /// </summary>
+    public static string Inline(string svg, string name)
+    {
+        if (svg.StartsWith("<?xml", StringComparison.Ordinal)) svg = svg[(svg.IndexOf("?>", StringComparison.Ordinal) + 2)..];
+        svg = System.Text.RegularExpressions.Regex.Replace(svg, "id=\"([^\"]+)\"", m => $"id=\"{name}-{m.Groups[1].Value}\"");
+        return System.Text.RegularExpressions.Regex.Replace(svg, "url\\(#([^)]+)\\)", m => $"url(#{name}-{m.Groups[1].Value})");
+    }
 
     /// <summary>A table as Markdown.</summary>
     public static string ToMarkdown(List<string[]> rows)

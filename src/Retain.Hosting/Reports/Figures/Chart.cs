@@ -13,6 +13,9 @@ public sealed class Chart
     /// <summary>The ScottPlot plot (tests inspect its plottables).</summary>
     public Plot Plot { get; } = new();
 
+    /// <summary>Whether the legend panel is drawn (off for charts whose axis labels say what each mark is).</summary>
+    public bool Legend { get; init; } = true;
+
     /// <summary>Width and height in pixels.</summary>
     public (int Width, int Height) Size { get; init; } = (820, 480);
 
@@ -56,6 +59,23 @@ public sealed class Chart
         var bars = new ErrorBar(xs.ToArray(), ys.ToArray(), Clean(xErrors), Clean(xErrors), Clean(yErrors), Clean(yErrors)) { Color = colour, LineWidth = 1.2f, CapSize = 4 };
         Plot.Add.Plottable(bars);
         return bars;
+    }
+
+    /// <summary>Box plots (quartiles, median, whiskers) at positions 0, 1, …, labelled on the x axis with their label and count.</summary>
+    public void Boxes(IReadOnlyList<Summaries.BoxSummary> boxes)
+    {
+        for (int i = 0; i < boxes.Count; i++)
+        {
+            var b = boxes[i];
+            if (b.Count == 0) continue;
+            var plot = Plot.Add.Box(new Box
+            {
+                Position = i, BoxMin = b.Q1, BoxMax = b.Q3, BoxMiddle = b.Median, WhiskerMin = b.WhiskerLow, WhiskerMax = b.WhiskerHigh, Width = 0.5,
+                FillColor = Figures.FigureStyle.Colour(i).WithAlpha(0.6),
+            });
+            plot.LegendText = "";
+        }
+        Plot.Axes.Bottom.SetTicks(Enumerable.Range(0, boxes.Count).Select(i => (double)i).ToArray(), boxes.Select(b => $"{b.Label}\nn={b.Count}").ToArray());
     }
 
     /// <summary>A legend entry that stands for no plottable (a learning rate's colour, a method's marker).</summary>
@@ -118,6 +138,7 @@ public sealed class Chart
     {
         if (_legendShown) return;
         _legendShown = true;
-        Plot.ShowLegend(Edge.Right);
+        if (Legend) Plot.ShowLegend(Edge.Right);
+        else Plot.HideLegend();
     }
 }

@@ -31,11 +31,10 @@ public sealed class FigureStyle
     }
 
     /// <summary>The colour of a learning rate.</summary>
-    public Color ColourOf(double learningRate)
-    {
-        int index = LearningRates.ToList().IndexOf(learningRate);
-        return Color.FromHex(Colours[(index < 0 ? 0 : index) % Colours.Length]);
-    }
+    public Color ColourOf(double learningRate) => Colour(LearningRates.ToList().IndexOf(learningRate));
+
+    /// <summary>The palette's colour at a position (series that are not learning rates, e.g. the models of a token analysis).</summary>
+    public static Color Colour(int index) => Color.FromHex(Colours[Math.Max(0, index) % Colours.Length]);
 
     /// <summary>The marker of a method.</summary>
     public MarkerShape MarkerOf(string method)

@@ -7,47 +7,6 @@ using Spectre.Console;
 
 namespace Retain.Cli.Commands;
 
-/// <summary>
-/// Where a sweep stands: run k of n, and an estimate of the time left from the mean duration of the runs trained so
-/// far (runs skipped because they had finished before take no time and do not count).
-/// </summary>
-public sealed class SweepProgress(int runs)
-{
-    private readonly Stopwatch _trained = new();
-    private int _trainedRuns;
-
-    /// <summary>Runs in the sweep.</summary>
-    public int Total { get; } = Math.Max(1, runs);
-
-    /// <summary>Runs finished or skipped.</summary>
-    public int Done { get; private set; }
-
-    /// <summary>The run now starting (1-based).</summary>
-    public int Current => Math.Min(Done + 1, Total);
-
-    /// <summary>A run starts training.</summary>
-    public void Started() => _trained.Start();
-
-    /// <summary>A run finished (trained, or skipped).</summary>
-    public void Finished(bool skipped)
-    {
-        Done++;
-        _trained.Stop();
-        if (!skipped) _trainedRuns++;
-    }
-
-    /// <summary>Estimated time left, null before the first trained run finished.</summary>
-    public TimeSpan? Remaining => _trainedRuns == 0 ? null : TimeSpan.FromSeconds(_trained.Elapsed.TotalSeconds / _trainedRuns * (Total - Done));
-
-    /// <summary><c>, about 2 min 10 s left</c>, or nothing when there is no estimate yet or nothing left.</summary>
-    public string RemainingText => Remaining is { } left && Done < Total ? $", about {Format(left)} left" : "";
-
-    /// <summary><c>run 4 of 18, about 2 min 10 s left</c>.</summary>
-    public string Describe() => $"run {Current} of {Total}{RemainingText}";
-
-    private static string Format(TimeSpan time) => time.TotalMinutes >= 1 ? $"{(int)time.TotalMinutes} min {time.Seconds} s" : $"{Math.Max(1, (int)Math.Round(time.TotalSeconds))} s";
-}
-
 /// <summary>Plain progress lines for logs and CI: status changes, run k of n with the time left, a step line every ~10 s or 10% of a run, run results.</summary>
 public sealed class LineSweepObserver(TextWriter output, int runs = 1) : ISweepObserver
 {

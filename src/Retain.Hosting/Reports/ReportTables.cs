@@ -10,18 +10,19 @@ public static class ReportTables
     public const string StoryLogLikelihood = "continuation/loglik_per_token,none";
 
     /// <summary>
-    /// One row per (method, learning rate): seeds, domain and general mean ± standard error over seeds, each
+    /// One row per (method, learning rate): seeds, domain and general mean ± standard error over seeds (and the
+    /// binomial standard error of the mean accuracy over the test items), each
     /// benchmark's mean ± SE, the absolute NLL/token when measured, and the largest most-frequent-answer share of its seeds.
     /// </summary>
     public static List<string[]> Cells(SweepResults results)
     {
         var benchmarks = Benchmarks(results);
         bool nll = HasNll(results);
-        var header = new[] { "Method", "LR", "Seeds", "Domain", "General" }.Concat(benchmarks).Concat(nll ? ["NLL/token"] : []).Concat(["Top answer"]).ToArray();
+        var header = new[] { "Method", "LR", "Seeds", "Domain", "± binomial", "General" }.Concat(benchmarks).Concat(nll ? ["NLL/token"] : []).Concat(["Top answer"]).ToArray();
         var rows = new List<string[]> { header };
         if (results.Init is { } init)
         {
-            rows.Add(new[] { "Init", "–", "–", WithBinomial(init), ReportWriter.F(init.General) }
+            rows.Add(new[] { "Init", "–", "–", ReportWriter.F(init.Domain), Binomial(init.Domain, init.DomainCount), ReportWriter.F(init.General) }
                 .Concat(benchmarks.Select(b => ReportWriter.F(init.Benchmarks.GetValueOrDefault(b, double.NaN))))
                 .Concat(nll ? [Nll(init)] : []).Concat([Share(results.Answers.GetValueOrDefault("init"))]).ToArray());
         }
@@ -30,7 +31,8 @@ public static class ReportTables
         {
             var scores = cell.Seeds.Select(p => p.Scores).ToList();
             var shares = cell.Seeds.Select(p => results.Answers.GetValueOrDefault(p.Key)).Where(s => s is not null).ToList();
-            rows.Add(new[] { cell.Method, ReportWriter.Lr(cell.LearningRate), cell.Seeds.Count.ToString(CultureInfo.InvariantCulture), cell.Domain.ToString(), cell.General.ToString() }
+            rows.Add(new[] { cell.Method, ReportWriter.Lr(cell.LearningRate), cell.Seeds.Count.ToString(CultureInfo.InvariantCulture), cell.Domain.ToString(),
+                    Binomial(cell.Domain.Mean, cell.Seeds.Select(p => p.Scores.DomainCount).FirstOrDefault()), cell.General.ToString() }
                 .Concat(benchmarks.Select(b => Estimate.Of(scores.Select(s => s.Benchmarks.GetValueOrDefault(b, double.NaN)).ToList()).ToString()))
                 .Concat(nll ? [Estimate.Of(scores.Select(s => -s.Details.GetValueOrDefault(StoryLogLikelihood, double.NaN)).ToList()).ToString()] : [])
                 .Concat([shares.Count == 0 ? "–" : Share(shares.MaxBy(s => s!.Share))]).ToArray());
@@ -83,6 +85,10 @@ public static class ReportTables
         }
         return rows;
     }
+
+    /// <summary>The binomial standard error of an accuracy over <paramref name="count"/> test items.</summary>
+    private static string Binomial(double? accuracy, int? count) =>
+        accuracy is { } p && count is > 0 ? Estimate.Binomial(p, count.Value).ToString("0.0000", CultureInfo.InvariantCulture) : "–";
 
     /// <summary>A domain accuracy with its binomial standard error over the test items.</summary>
     public static string WithBinomial(ModelScores scores) =>

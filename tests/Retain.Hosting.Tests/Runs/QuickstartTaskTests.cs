@@ -37,6 +37,11 @@ public class QuickstartTaskTests
         result["selection"]!["flat"]!.GetValue<bool>().ShouldBeFalse();
         result["scores"]!["details"]!["continuation/loglik_per_token,none"]!.GetValue<double>().ShouldBeLessThan(0);
         File.ReadAllText(Path.Combine(sweep, "report.md")).ShouldContain("## Verdict");
+        var report = TestBuild.Cli(["report", sweep, "--per-seed"]);
+        report.ExitCode.ShouldBe(0, report.Err + report.Out);
+        report.Out.ShouldContain("Domain ± binomial SE");
+        report.Out.ShouldContain("| standard | 1e-03 | 1 | ");
+        report.Out.ShouldContain("Finding 1 (a smaller learning rate gives a better domain/general trade-off): cannot tell");
 
         var export = TestBuild.Cli(["export", sweep, "--run", "standard_lr1e-03_s1", "--alpha", "0.5"]);
         export.ExitCode.ShouldBe(0, export.Err + export.Out);

@@ -105,7 +105,7 @@ public static class ReportTables
     private static string Nll(ModelScores scores) =>
         scores.Details.TryGetValue(StoryLogLikelihood, out var ll) ? Estimate.Format(-ll, scores.Details.GetValueOrDefault(StoryLogLikelihood + "_stderr", double.NaN)) : "–";
 
-    private static string Share(AnswerShare? share) => share is null ? "–" : string.Create(CultureInfo.InvariantCulture, $"{share.Share * 100:0}%{(share.IsConstant ? " (constant)" : "")}");
+    private static string Share(AnswerShare? share) => share is null ? "–" : string.Create(CultureInfo.InvariantCulture, $"{share.Share * 100:0}% '{share.Answer}'{(share.IsConstant ? " (constant)" : "")}");
 
     private static bool HasNll(SweepResults results) => results.Init?.Details.ContainsKey(StoryLogLikelihood) == true || results.Runs.Any(r => r.Scores.Details.ContainsKey(StoryLogLikelihood));
 

@@ -178,7 +178,8 @@ public static class ReportWriter
         var text = new StringBuilder();
         text.AppendLine("| " + string.Join(" | ", rows[0]) + " |");
         text.AppendLine("|" + string.Join("|", rows[0].Select((_, i) => i == 0 ? "---" : "---:")) + "|");
-        foreach (var row in rows.Skip(1)) text.AppendLine("| " + string.Join(" | ", row) + " |");
+        // Cells can hold model answers; a '|' in one would end the cell.
+        foreach (var row in rows.Skip(1)) text.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|").Replace('\n', ' '))) + " |");
         return text.ToString();
     }
 

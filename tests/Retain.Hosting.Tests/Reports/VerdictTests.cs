@@ -83,7 +83,7 @@ public class VerdictTests
         baselines.ShouldContain("answering 'yes' (the test set's most frequent reference) to every item scores 0.7500");
         baselines.ShouldContain("among the 2 distinct reference answers, scores 0.5000");
         var perSeed = ReportTables.PerSeed(results);
-        perSeed.Single(r => r[1] == "1e-03")[^1].ShouldBe("95% (constant)");
+        perSeed.Single(r => r[1] == "1e-03")[^1].ShouldBe("95% 'yes' (constant)");
         perSeed.Single(r => r[1] == "1e-03")[3].ShouldBe("0.7500 ± 0.0306"); // binomial SE over 200 items
     }
 

@@ -104,7 +104,14 @@ public static class ReportWriter
               + string.Join(", ", flat.Select(r => $"{r.Run} ({r.Selection!.Validations} points at {F(r.Scores.Validation)})")) + ".");
         foreach (var run in results.Runs.Where(r => r.Status != "completed")) lines.Add($"Run {run.Run} {run.Status}: {run.Error}");
         var excluded = results.Init?.Excluded ?? [];
-        if (excluded.Count > 0) lines.Add($"Excluded from the general score because the initial model scored below the threshold: {string.Join(", ", excluded)}.");
+        if (results.Init is { General: null } && excluded.Count > 0 && excluded.Count >= results.Init.Benchmarks.Count)
+        {
+            // Appendix C.3 leaves out every benchmark the initial model scores below the threshold; when that is all
+            // of them there is no general score, and the domain-vs-general figures have no points.
+            lines.Add($"No general score: the initial model scored below the threshold (General.Threshold) on every benchmark ({string.Join(", ", excluded)}), "
+                + "so the general score and the domain-vs-general figures are left empty. Lower the threshold or add benchmarks the initial model can do.");
+        }
+        else if (excluded.Count > 0) lines.Add($"Excluded from the general score because the initial model scored below the threshold: {string.Join(", ", excluded)}.");
         if (results.Init?.Details.ContainsKey(ReportTables.StoryLogLikelihood) == true)
             lines.Add("General scores: 'continuation' is relative (1 = the Init model's own likelihood of its sampled stories); NLL/token is absolute (nats per token of the same stories, lower is better).");
         return lines;

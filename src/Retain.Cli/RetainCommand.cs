@@ -17,6 +17,7 @@ public static class RetainCommand
         root.Subcommands.Add(QuickstartCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
+        root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(TokenizeCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(GenerateCommand.Create(console));

@@ -6,8 +6,9 @@ using Retain.Hosting.Runs;
 namespace Retain.Cli.Commands;
 
 /// <summary>
-/// <c>retain quickstart [--out DIR]</c>: the shipped sweep (assets/quickstart.json: stories260K on a BoolQ subset,
-/// 3 methods × 3 learning rates, domain accuracy and the continuation general metric), then the report.
+/// <c>retain quickstart [--out DIR]</c>: the shipped sweep (assets/quickstart.json: stories260K on the pet-facts task,
+/// standard SFT and TALR × 3 learning rates × 3 seeds, domain exact match and the continuation general metric), then
+/// the report with its verdict. The default output folder, <c>retain-quickstart/</c>, is git-ignored in a checkout.
 /// </summary>
 public static class QuickstartCommand
 {

@@ -20,7 +20,7 @@ public static class CommonOptions
     /// <summary><c>--plugins DIR</c>, repeatable: extra plugin folders searched first.</summary>
     public static Option<string[]> PluginPaths() => new("--plugins")
     {
-        Description = "Extra plugin folder (repeatable); searched before RETAIN_PLUGIN_PATH and the default plugins folder.",
+        Description = "Extra plugin folder (repeatable); searched first, then a configuration's plugins.paths, RETAIN_PLUGIN_PATH, the user plugin folder and the plugins folder beside retain. The first copy of a plugin wins.",
         AllowMultipleArgumentsPerToken = false,
     };
 

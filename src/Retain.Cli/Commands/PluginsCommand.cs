@@ -45,11 +45,15 @@ public static class PluginsCommand
 
     private static void WriteTable(CliConsole console, PluginCatalog catalog)
     {
-        var table = new Table().AddColumns("Name", "Kind", "Plugin", "Version", "Description");
+        var table = new Table().AddColumns("Name", "Kind", "Plugin", "Version", "Description", "Options (type = default: meaning)");
         foreach (var component in catalog.Components.OrderBy(c => c.Kind).ThenBy(c => c.Name, StringComparer.Ordinal))
         {
             var kind = KindName(component.Kind) + (component.Descriptor.Roles.Count > 0 ? $" ({string.Join(", ", component.Descriptor.Roles)})" : "");
-            table.AddRow(Markup.Escape(component.Name), Markup.Escape(kind), Markup.Escape(component.Plugin.Name), Markup.Escape(component.Plugin.Version), Markup.Escape(component.Descriptor.Description));
+            var options = OptionsDescription.Of(component.Descriptor.OptionsType)
+                .Select(o => $"{o.Name} ({o.Type}) = {o.DefaultText}" + (o.Description.Length > 0 ? $": {o.Description}" : ""))
+                .ToList();
+            table.AddRow(Markup.Escape(component.Name), Markup.Escape(kind), Markup.Escape(component.Plugin.Name), Markup.Escape(component.Plugin.Version),
+                Markup.Escape(component.Descriptor.Description), Markup.Escape(options.Count == 0 ? "none" : string.Join("\n", options)));
         }
         var ansi = CommonOptions.Console(console);
         if (catalog.Components.Count == 0) ansi.WriteLine("No plugins found. Searched: " + string.Join(", ", catalog.SearchPaths));

@@ -87,6 +87,7 @@ public static class EvalCommand
                 cached = outcome.FromCache,
                 records = outcome.RecordsPath,
                 metrics = result.Metrics.Select(m => new { name = m.Name, value = m.Value, stderr = double.IsFinite(m.StdErr) ? m.StdErr : (double?)null, count = m.Count }),
+                notes = result.Notes,
             }, CommonOptions.Json));
             return;
         }
@@ -99,6 +100,7 @@ public static class EvalCommand
         var ansi = CommonOptions.Console(console);
         ansi.WriteLine($"{result.Benchmark} on {subject}{(outcome.FromCache ? " (cached)" : "")}");
         ansi.Write(table);
+        foreach (var note in result.Notes) ansi.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
         if (outcome.RecordsPath is not null) ansi.WriteLine($"records: {outcome.RecordsPath}");
     }
 }

@@ -101,7 +101,7 @@ public sealed class SweepContext : IDisposable
             var encoded = encoder.EncodeAll(train);
             if (encoded.Examples.Count == 0) throw new DataException($"no training example is usable: {encoded.Dropped.Count} were dropped (first: {encoded.Dropped.FirstOrDefault()}).");
             var keptTrain = encoded.Examples.Select(e => train[e.ExampleIndex]).ToList();
-            var sequences = encoded.Examples.Select((e, i) => new TrainingSequence(e.Ids, Enumerable.Range(0, e.Ids.Length).Select(t => t >= e.PromptLength).ToArray(), i)).ToList();
+            var sequences = encoded.Examples.Select((e, i) => new TrainingSequence(e.Ids, e.Supervision(), i)).ToList();
 
             var validation = Limit(splits.Validation, config.Validation.Limit, seed);
             var test = Limit(splits.Test, config.Validation.TestLimit, seed);

@@ -11,6 +11,7 @@ public static class RetainCommand
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var console = new CliConsole(output ?? Console.Out, error ?? Console.Error);
+        Retain.Hosting.RetainHost.PluginWarnings = console.Error;
         var root = new RootCommand("Retain: domain-specific fine-tuning of LLMs that keeps their general capabilities.");
         root.Subcommands.Add(PluginsCommand.Create(console));
         root.Subcommands.Add(ConfigCommand.Create(console));

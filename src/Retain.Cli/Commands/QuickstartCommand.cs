@@ -17,7 +17,8 @@ public static class QuickstartCommand
     {
         var output = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "retain-quickstart" };
         var set = ConfigCommand.SetOption();
-        var command = new Command("quickstart", "Fine-tune the shipped stories260K model on a small shipped domain set across learning rates and strategies, and write the report (a few minutes on 2 CPU cores).") { output, set };
+        var plugins = CommonOptions.PluginPaths();
+        var command = new Command("quickstart", "Fine-tune the shipped stories260K model on a small shipped domain set across learning rates and strategies, and write the report (a few minutes on 2 CPU cores).") { output, set, plugins };
         command.SetAction(parse => console.Guard(() =>
         {
             var directory = Path.GetFullPath(parse.GetValue(output)!);
@@ -25,6 +26,7 @@ public static class QuickstartCommand
             var config = WriteConfig(directory);
             console.Out.WriteLine($"Configuration: {config} (a template for your own sweeps)");
             var bound = BoundRunConfig.Bind(ConfigurationLoader.Load(config, parse.GetValue(set)));
+            bound.CommandLinePlugins = CommonOptions.SearchPaths(parse.GetValue(plugins)).ToList();
             var outcome = RunCommand.Execute(console, bound, new SweepOptions());
             RunCommand.PrintSummary(console, outcome);
             return ExitCodes.Success;

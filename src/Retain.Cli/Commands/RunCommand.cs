@@ -16,10 +16,12 @@ public static class RunCommand
         var set = ConfigCommand.SetOption();
         var force = new Option<bool>("--force") { Description = "Continue in an output folder whose configuration changed (runs whose own settings changed start over)." };
         var only = new Option<string?>("--only") { Description = "Run only the runs whose name contains this text." };
-        var command = new Command("run", "Run a sweep: train every method × learning rate × seed, select checkpoints on domain validation, evaluate domain and general scores, write the report. Re-running resumes.") { file, set, force, only };
+        var plugins = CommonOptions.PluginPaths();
+        var command = new Command("run", "Run a sweep: train every method × learning rate × seed, select checkpoints on domain validation, evaluate domain and general scores, write the report. Re-running resumes.") { file, set, force, only, plugins };
         command.SetAction(parse => console.Guard(() =>
         {
             var bound = BoundRunConfig.Bind(ConfigurationLoader.Load(parse.GetValue(file)!.FullName, parse.GetValue(set)));
+            bound.CommandLinePlugins = CommonOptions.SearchPaths(parse.GetValue(plugins)).ToList();
             var outcome = Execute(console, bound, new SweepOptions { Force = parse.GetValue(force), Only = parse.GetValue(only) });
             PrintSummary(console, outcome);
             return outcome.Results.Runs.Any(r => r.Status == "failed") ? ExitCodes.Failed : ExitCodes.Success;

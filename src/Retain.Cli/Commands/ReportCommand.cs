@@ -20,6 +20,7 @@ public static class ReportCommand
             var output = ReportWriter.Write(results);
             console.Out.WriteLine($"Wrote {output.Markdown}");
             console.Out.WriteLine($"Wrote {output.Html}");
+            if (results.Missing.Count > 0) console.Out.WriteLine($"Not finished yet ({results.Missing.Count}, marked in the report): {string.Join(", ", results.Missing)}");
             return ExitCodes.Success;
         }));
         return command;

@@ -173,6 +173,7 @@ public static class ReportWriter
         var excluded = results.Init?.Excluded ?? [];
         if (excluded.Count > 0) yield return $"Excluded from the general score because the initial model scored below the threshold: {string.Join(", ", excluded)}.";
         foreach (var run in results.Runs.Where(r => r.Status != "completed")) yield return $"Run {run.Run} {run.Status}: {run.Error}";
+        foreach (var missing in results.Missing) yield return $"Run {missing}: not finished yet (no result); 'retain status {results.Directory}' shows where it stands.";
         if (results.Init is null) yield return "The initial model was not evaluated, so there is no Init point.";
     }
 
@@ -253,8 +254,6 @@ public static class ReportWriter
 
     private static void WriteAtomically(string path, string contents)
     {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, contents);
-        File.Move(temporary, path, overwrite: true);
+        Execution.AtomicFile.WriteAllText(path, contents); // two processes may finish a sweep at once
     }
 }

@@ -40,6 +40,7 @@ SelectTypeParameters=CR_CPU_Memory
 ReturnToService=2
 KillWait=5
 MinJobAge=300
+DefMemPerCPU=1024
 $node State=UNKNOWN
 PartitionName=ci Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO
 CONF
@@ -50,6 +51,7 @@ CONF
 if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
   install -d -o munge -g munge -m 0755 /run/munge
   runuser -u munge -- /usr/sbin/munged
+  touch "$dir/munged.started"                        # stop.sh stops only a munged this script started
   for _ in $(seq 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 

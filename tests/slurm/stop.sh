@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops the Slurm daemons tests/slurm/start.sh started (by their pid files) and removes its state folder.
+# Stops the Slurm daemons tests/slurm/start.sh started (by their pid files; munged only if it started it) and removes
+# its state folder.
 set -uo pipefail
 dir="${RETAIN_SLURM_DIR:-/tmp/retain-slurm}"
 for daemon in slurmd slurmctld; do
@@ -9,4 +10,7 @@ for daemon in slurmd slurmctld; do
   kill "$pid" 2>/dev/null || continue
   for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 done
+if [ -f "$dir/munged.started" ] && [ -f /run/munge/munged.pid ]; then
+  kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
+fi
 rm -rf "$dir"

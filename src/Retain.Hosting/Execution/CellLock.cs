@@ -58,8 +58,8 @@ public sealed record LockState(LockHolder? Holder, bool Live, DateTime Heartbeat
 /// holding the holder's pid, host and start time; the holder touches its modification time every
 /// <see cref="HeartbeatInterval"/>. A lock is stale, and taken over, when its holder is on this host and its process
 /// is gone (or the pid now belongs to another process), or when its holder is on another host and its heartbeat is
-/// older than <see cref="Lease"/>. A stale lock is removed by renaming it aside and checking that the file renamed
-/// is the one judged stale, so two processes breaking one stale lock never both win.
+/// older than <see cref="Lease"/>. Stale locks are broken one breaker at a time, and only while still stale, so
+/// processes racing for one stale lock end with exactly one holder.
 /// </summary>
 public sealed class CellLock : IDisposable
 {
@@ -100,7 +100,7 @@ public sealed class CellLock : IDisposable
         var path = PathOf(cellDirectory);
         var holder = LockHolder.Current();
         var text = JsonSerializer.Serialize(holder, Json);
-        for (int attempt = 0; attempt < 5; attempt++)
+        for (int attempt = 0; attempt < 200; attempt++)
         {
             try
             {
@@ -174,38 +174,33 @@ public sealed class CellLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// Removes a stale lock file. Breakers take turns through a second exclusive file (<c>lock.json.break</c>) and
+    /// delete the lock only if it is still the one judged stale, so a lock taken meanwhile is never removed; a break
+    /// file left by a breaker that died in that short window is itself stale after a minute.
+    /// </summary>
     private static void BreakStale(string path, LockState stale)
     {
-        var aside = $"{path}.stale.{Guid.NewGuid():N}";
+        var breaking = path + ".break";
         try
         {
-            File.Move(path, aside);
+            new FileStream(breaking, FileMode.CreateNew, FileAccess.Write, FileShare.None).Dispose();
         }
-        catch (Exception e) when (e is FileNotFoundException or IOException)
+        catch (IOException) when (File.Exists(breaking))
         {
-            return; // someone else broke or released it first
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(breaking) > TimeSpan.FromMinutes(1)) File.Delete(breaking);
+            else Thread.Sleep(20); // another process is breaking it: look again shortly
+            return;
         }
-        LockHolder? moved = null;
         try
         {
-            moved = JsonSerializer.Deserialize<LockHolder>(File.ReadAllText(aside));
+            var now = Inspect(path);
+            if (now is { Live: false } && now.Holder?.Token == stale.Holder?.Token) File.Delete(path);
         }
-        catch (JsonException)
+        finally
         {
+            File.Delete(breaking);
         }
-        if (moved is not null && stale.Holder is not null && moved.Token != stale.Holder.Token)
-        {
-            // Between our look and our rename another process broke the stale lock and took it: give it back.
-            try
-            {
-                File.Move(aside, path, overwrite: false);
-                return;
-            }
-            catch (IOException)
-            {
-            }
-        }
-        File.Delete(aside);
     }
 
     private void Beat()

@@ -70,11 +70,13 @@ public sealed record SweepStatus(string Directory, IReadOnlyList<CellStatus> Cel
             return new CellStatus(entry.Name, "running", steps, progress?.Phase ?? "", progress?.Where ?? cellLock.Holder?.ToString() ?? "", slurm);
         }
 
+        // A task that ended without leaving a result: its log says why.
+        var log = task is { State: not ("PENDING" or "RUNNING" or "COMPLETED") } ? $"; Slurm: {task.State}, log {Path.Combine(SlurmScript.LogDirectory(sweep), task.Id + ".out")}" : "";
         if (entry.Name == SweepCells.Init)
         {
             var init = SweepResults.LoadInit(sweep);
             return init is null
-                ? new CellStatus(entry.Name, "pending", "", "", "", slurm)
+                ? new CellStatus(entry.Name, "pending", "", log.TrimStart(';', ' '), "", slurm)
                 : new CellStatus(entry.Name, "completed", "", $"domain {ReportWriter.F(init.Domain)}, general {ReportWriter.F(init.General)}", "", slurm);
         }
         if (CellRunner.ReadResult(directory, entry.Hash) is { } result)
@@ -89,9 +91,9 @@ public sealed record SweepStatus(string Directory, IReadOnlyList<CellStatus> Cel
         {
             var at = state is null ? steps : $"{state.Step}/{progress?.TotalSteps.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}";
             var resumes = state is null ? "no checkpoint yet" : $"resumes from step {state.Step}";
-            return new CellStatus(entry.Name, task?.State is "PENDING" or "RUNNING" ? "pending" : "interrupted", at, $"stopped; {resumes}", "", slurm);
+            return new CellStatus(entry.Name, task?.State is "PENDING" or "RUNNING" ? "pending" : "interrupted", at, $"stopped; {resumes}{log}", "", slurm);
         }
-        return new CellStatus(entry.Name, "pending", "", "", "", slurm);
+        return new CellStatus(entry.Name, "pending", "", log.TrimStart(';', ' '), "", slurm);
     }
 
     /// <summary>The status as JSON.</summary>

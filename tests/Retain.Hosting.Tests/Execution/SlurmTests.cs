@@ -46,8 +46,8 @@ public class SlurmTests
     public void A_sweep_on_slurm_cancelled_and_resubmitted_reaches_the_results_of_a_local_sequential_run()
     {
         using var temp = new TempFolder();
-        var local = RunnerTests.Config(temp, Path.Combine(temp.Path, "local"), [1e-3, 2e-3], steps: 16, methods: Methods, plugins: TestBuild.FixturePlugins);
-        var slurm = RunnerTests.Config(temp, Path.Combine(temp.Path, "slurm"), [1e-3, 2e-3], steps: 16, methods: Methods, plugins: TestBuild.FixturePlugins);
+        var local = RunnerTests.Config(temp, Path.Combine(temp.Path, "local"), [1e-3, 2e-3], steps: 12, methods: Methods, plugins: TestBuild.FixturePlugins);
+        var slurm = RunnerTests.Config(temp, Path.Combine(temp.Path, "slurm"), [1e-3, 2e-3], steps: 12, methods: Methods, plugins: TestBuild.FixturePlugins);
         var expected = Path.Combine(temp.Path, "local", ExecutorTests.Sweep);
         var sweep = Path.Combine(temp.Path, "slurm", ExecutorTests.Sweep);
 

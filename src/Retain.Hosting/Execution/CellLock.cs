@@ -58,8 +58,9 @@ public sealed record LockState(LockHolder? Holder, bool Live, DateTime Heartbeat
 /// holding the holder's pid, host and start time; the holder touches its modification time every
 /// <see cref="HeartbeatInterval"/>. A lock is stale, and taken over, when its holder is on this host and its process
 /// is gone (or the pid now belongs to another process), or when its holder is on another host and its heartbeat is
-/// older than <see cref="Lease"/>. Stale locks are broken one breaker at a time, and only while still stale, so
-/// processes racing for one stale lock end with exactly one holder.
+/// older than <see cref="Lease"/> (or, for a Slurm task, as soon as Slurm no longer runs its job). Stale locks are
+/// broken one breaker at a time, and only while still stale, so processes racing for one stale lock end with exactly
+/// one holder.
 /// </summary>
 public sealed class CellLock : IDisposable
 {
@@ -74,14 +75,29 @@ public sealed class CellLock : IDisposable
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    private static readonly HashSet<CellLock> Held = [];
+
     private readonly Timer _heartbeat;
     private int _released;
+
+    static CellLock()
+    {
+        // Slurm stops a task (scancel, preemption, time limit) with SIGTERM, on which .NET exits through ProcessExit:
+        // the locks go with it, so the resubmitted cell, perhaps on another node, need not wait out the lease.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            CellLock[] held;
+            lock (Held) held = [.. Held];
+            foreach (var cellLock in held) cellLock.Dispose();
+        };
+    }
 
     private CellLock(string path, LockHolder holder)
     {
         Path = path;
         Holder = holder;
         _heartbeat = new Timer(_ => Beat(), null, HeartbeatInterval, HeartbeatInterval);
+        lock (Held) Held.Add(this);
     }
 
     /// <summary>The lock file.</summary>
@@ -116,12 +132,12 @@ public sealed class CellLock : IDisposable
             {
                 var state = Inspect(path);
                 if (state is null) continue; // released meanwhile
-                if (state.Live)
+                if (state.Live && !SlurmJobEnded(state.Holder))
                 {
                     heldBy = state.Holder;
                     return null;
                 }
-                BreakStale(path, state);
+                BreakStale(path, state with { Live = false });
             }
         }
         heldBy = Inspect(path)?.Holder;
@@ -157,6 +173,25 @@ public sealed class CellLock : IDisposable
         bool fresh = DateTime.UtcNow - heartbeat < Lease;
         bool live = holder is null || holder.Host != Environment.MachineName ? fresh : ProcessAlive(holder);
         return new LockState(holder, live, heartbeat);
+    }
+
+    /// <summary>
+    /// Whether the holder ran on another host as a Slurm job that Slurm no longer runs: a task killed with its node (or
+    /// by SIGKILL) leaves a lock with a fresh heartbeat, and its resubmission need not wait out the lease.
+    /// </summary>
+    private static bool SlurmJobEnded(LockHolder? holder)
+    {
+        if (holder?.SlurmJob is not { } job || holder.Host == Environment.MachineName || SlurmClient.Find("squeue") is null) return false;
+        try
+        {
+            var output = SlurmClient.Run("squeue", ["-h", "-j", job, "-o", "%T"], timeoutSeconds: 30);
+            if (!output.Ok) return output.Error.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase); // purged: long ended
+            return output.Text.Trim() is "" or "COMPLETED" or "CANCELLED" or "FAILED" or "TIMEOUT" or "PREEMPTED" or "NODE_FAIL" or "OUT_OF_MEMORY" or "BOOT_FAIL" or "DEADLINE";
+        }
+        catch (SlurmException)
+        {
+            return false; // Slurm cannot tell: the lease decides
+        }
     }
 
     /// <summary>Whether the holder's process still runs on this host (the pid exists and started when the holder did).</summary>
@@ -195,7 +230,7 @@ public sealed class CellLock : IDisposable
         try
         {
             var now = Inspect(path);
-            if (now is { Live: false } && now.Holder?.Token == stale.Holder?.Token) File.Delete(path);
+            if (now is not null && (!now.Live || SlurmJobEnded(now.Holder)) && now.Holder?.Token == stale.Holder?.Token) File.Delete(path);
         }
         finally
         {
@@ -233,6 +268,7 @@ public sealed class CellLock : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
+        lock (Held) Held.Remove(this);
         _heartbeat.Dispose();
         if (StillHeld()) File.Delete(Path);
     }

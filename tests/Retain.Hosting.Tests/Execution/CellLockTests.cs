@@ -72,10 +72,11 @@ public class CellLockTests
     {
         using var temp = new TempFolder();
         var cell = Path.Combine(temp.Path, "cell");
-        var remote = new LockHolder { Pid = 4242, Host = "node-elsewhere", ProcessStart = DateTime.UtcNow, Since = DateTime.UtcNow, SlurmJob = "77_3", Token = "remote" };
+        var remote = new LockHolder { Pid = 4242, Host = "node-elsewhere", ProcessStart = DateTime.UtcNow, Since = DateTime.UtcNow, Token = "remote" };
         WriteLock(cell, remote, DateTime.UtcNow);
         CellLock.TryAcquire(cell, out var holder).ShouldBeNull();
-        holder!.ToString().ShouldStartWith("pid 4242 on host node-elsewhere (Slurm job 77_3) since");
+        holder!.ToString().ShouldStartWith("pid 4242 on host node-elsewhere since");
+        (holder with { SlurmJob = "77_3" }).ToString().ShouldStartWith("pid 4242 on host node-elsewhere (Slurm job 77_3) since");
 
         WriteLock(cell, remote, DateTime.UtcNow - CellLock.Lease - TimeSpan.FromSeconds(5));
         using var taken = CellLock.TryAcquire(cell, out _);

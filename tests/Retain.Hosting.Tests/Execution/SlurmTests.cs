@@ -43,6 +43,19 @@ public class SlurmTests
     }
 
     [SlurmFact]
+    public void A_lock_of_a_slurm_task_on_another_node_is_taken_over_once_slurm_no_longer_runs_its_job()
+    {
+        using var temp = new TempFolder();
+        var cell = Path.Combine(temp.Path, "cell");
+        Directory.CreateDirectory(cell);
+        // A fresh heartbeat, but a job Slurm does not know (the node died with the task): no need to wait out the lease.
+        File.WriteAllText(CellLock.PathOf(cell), """{ "pid": 4242, "host": "node-elsewhere", "slurmJob": "987654_1", "token": "gone" }""");
+        CellLock.Read(cell)!.Live.ShouldBeTrue();
+        using var taken = CellLock.TryAcquire(cell, out _);
+        taken.ShouldNotBeNull();
+    }
+
+    [SlurmFact]
     public void A_sweep_on_slurm_cancelled_and_resubmitted_reaches_the_results_of_a_local_sequential_run()
     {
         using var temp = new TempFolder();

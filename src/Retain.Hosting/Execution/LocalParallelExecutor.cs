@@ -39,11 +39,16 @@ public static class LocalParallelExecutor
         return slots;
     }
 
+    /// <summary>Where a <c>--parallel</c> parent records itself (a lock file like a cell's).</summary>
+    public static string ExecutorDirectory(string sweepDirectory) => Path.Combine(sweepDirectory, "executor");
+
     /// <summary>Runs the sweep's unfinished cells in child processes; returns what the sweep folder holds afterwards.</summary>
     public static SweepOutcome Run(BoundRunConfig bound, SweepOptions options, ParallelSettings settings, RetainInvocation invocation, Action<string> output)
     {
         var slots = Slots(bound.Config.Device, settings, bound.Configuration.FilePath);
         var plan = SweepRunner.Start(bound, options.Force);
+        // Names this parent for 'retain cancel', which stops it with its children (another parent may share the folder).
+        using var parent = CellLock.TryAcquire(ExecutorDirectory(plan.Directory), out _);
         var held = new List<string>();
         var queue = new Queue<string>();
         if (!InitialEvaluation.IsDone(plan)) queue.Enqueue(SweepCells.Init);

@@ -21,25 +21,29 @@ public static class SweepCancel
             var output = SlurmClient.Run("scancel", jobs);
             lines.Add(output.Ok ? $"scancel {string.Join(' ', jobs)}: done" : $"scancel {string.Join(' ', jobs)}: {output.FirstError}");
         }
-        foreach (var cell in SweepCells.Read(directory) ?? [])
+        // A --parallel parent first (with its children), so it starts no further cells; then every other holder.
+        var holders = new[] { ("--parallel executor", LocalParallelExecutor.ExecutorDirectory(directory)) }
+            .Concat((SweepCells.Read(directory) ?? []).Select(c => (c.Name, Path.Combine(directory, c.Name))));
+        foreach (var (name, folder) in holders)
         {
-            var state = CellLock.Read(Path.Combine(directory, cell.Name));
+            var state = CellLock.Read(folder);
             if (state is not { Live: true, Holder: { } holder }) continue;
             if (holder.SlurmJob is not null && submissions.Count > 0) continue; // scancel stops it
             if (holder.Host != Environment.MachineName)
             {
-                lines.Add($"{cell.Name}: held by {holder}, on another host; stop it there");
+                lines.Add($"{name}: held by {holder}, on another host; stop it there");
                 continue;
             }
             try
             {
                 using var process = Process.GetProcessById(holder.Pid);
                 process.Kill(entireProcessTree: true);
-                lines.Add($"{cell.Name}: stopped pid {holder.Pid}");
+                process.WaitForExit(10_000);
+                lines.Add($"{name}: stopped pid {holder.Pid}");
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
-                lines.Add($"{cell.Name}: could not stop pid {holder.Pid}: {e.Message}");
+                lines.Add($"{name}: could not stop pid {holder.Pid}: {e.Message}");
             }
         }
         if (lines.Count == 0) lines.Add("nothing to cancel: no Slurm submission and no cell running on this host");

@@ -126,6 +126,30 @@ public partial class ExecutorTests
     }
 
     [Fact]
+    public void Cancel_stops_a_parallel_sweep_and_its_cells_and_the_next_run_resumes_them()
+    {
+        using var temp = new TempFolder();
+        var config = RunnerTests.Config(temp, Path.Combine(temp.Path, "out"), [1e-3], steps: 20);
+        var sweep = Path.Combine(temp.Path, "out", Sweep);
+        var cell = Path.Combine(sweep, "standard_lr1e-03_s3");
+        var started = TestBuild.Start(["run", config, "--parallel", "2"]);
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (CellProgress.Read(cell) is not { Step: >= 2 } && !started.Process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(50);
+
+        // In this process, so that the cell is still mid-run when it lands ('retain cancel' is this call).
+        SweepCancel.Cancel(sweep).ShouldContain($"--parallel executor: stopped pid {started.Process.Id}");
+        var parallel = TestBuild.Finish(started);
+        parallel.ExitCode.ShouldNotBe(0);
+        File.Exists(Path.Combine(cell, "result.json")).ShouldBeFalse("the cell must have been stopped before it finished");
+        TestBuild.Cli(["status", sweep]).Out.ShouldMatch(@"standard_lr1e-03_s3 +│ interrupted");
+
+        var resumed = TestBuild.Cli(["run", config, "--cell", "standard_lr1e-03_s3"]);
+        resumed.ExitCode.ShouldBe(0, resumed.Err + resumed.Out);
+        resumed.Out.ShouldContain("resuming at step");
+        ShouldHaveLoggedEachStepOnce(cell);
+    }
+
+    [Fact]
     public void The_slurm_executor_refuses_clearly_without_sbatch_and_the_configuration_checks_its_keys()
     {
         using var temp = new TempFolder();

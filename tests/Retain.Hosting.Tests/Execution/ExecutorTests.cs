@@ -57,8 +57,8 @@ public partial class ExecutorTests
     public void Parallel_2_gives_the_same_results_as_the_sequential_run_even_with_a_plain_run_racing_it_on_the_same_folder()
     {
         using var temp = new TempFolder();
-        var sequential = RunnerTests.Config(temp, Path.Combine(temp.Path, "sequential"), [1e-3, 2e-3], steps: 6);
-        var parallel = RunnerTests.Config(temp, Path.Combine(temp.Path, "parallel"), [1e-3, 2e-3], steps: 6);
+        var sequential = RunnerTests.Config(temp, Path.Combine(temp.Path, "sequential"), [1e-3, 2e-3], steps: 4);
+        var parallel = RunnerTests.Config(temp, Path.Combine(temp.Path, "parallel"), [1e-3, 2e-3], steps: 4);
         var reference = TestBuild.Cli(["run", sequential]);
         reference.ExitCode.ShouldBe(0, reference.Err + reference.Out);
 
@@ -126,6 +126,37 @@ public partial class ExecutorTests
     }
 
     [Fact]
+    public void A_run_trains_without_the_Init_cell_and_waits_for_it_only_to_score_its_benchmarks()
+    {
+        using var temp = new TempFolder();
+        var config = RunnerTests.Config(temp, Path.Combine(temp.Path, "out"), [1e-3], steps: 4);
+        var json = JsonNode.Parse(File.ReadAllText(config))!;
+        json["benchmarks"] = new JsonArray("continuation");
+        json["general"] = new JsonObject { ["limit"] = 4 };
+        File.WriteAllText(config, json.ToJsonString());
+        var sweep = Path.Combine(temp.Path, "out", Sweep);
+        var cell = Path.Combine(sweep, "standard_lr1e-03_s3");
+
+        (Process Process, Task<string> Out, Task<string> Err) started;
+        using (var init = CellLock.TryAcquire(Path.Combine(sweep, SweepCells.Init), out _))
+        {
+            init.ShouldNotBeNull(); // another process "is evaluating" the initial model
+            started = TestBuild.Start(["run", config, "--cell", "standard_lr1e-03_s3"]);
+            var deadline = DateTime.UtcNow.AddMinutes(4);
+            while (CellProgress.Read(cell)?.Phase.StartsWith("waiting for the Init evaluation", StringComparison.Ordinal) != true && !started.Process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            CellProgress.Read(cell)!.Phase.ShouldBe($"waiting for the Init evaluation, which {init.Holder} is running");
+            ShouldHaveLoggedEachStepOnce(cell);
+            File.ReadLines(Path.Combine(cell, "metrics.jsonl")).Count().ShouldBe(4, "it trained fully before it needed the Init point");
+            File.Exists(Path.Combine(cell, "result.json")).ShouldBeFalse();
+        }
+        // The holder is gone without a result: the waiting run evaluates the initial model itself and finishes.
+        var finished = TestBuild.Finish(started);
+        finished.ExitCode.ShouldBe(0, finished.Err + finished.Out);
+        File.Exists(Path.Combine(sweep, SweepCells.Init, "result.json")).ShouldBeTrue();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(cell, "result.json")))!["scores"]!["benchmarks"]!["continuation"].ShouldNotBeNull();
+    }
+
+    [Fact]
     public void Cancel_stops_a_parallel_sweep_and_its_cells_and_the_next_run_resumes_them()
     {
         using var temp = new TempFolder();
@@ -164,6 +195,10 @@ public partial class ExecutorTests
         bad.Err.ShouldContain("executor");
         bad.Err.ShouldContain("slurm.memory");
         bad.Err.ShouldContain("slurm.cpusPerCell");
+
+        var nothing = TestBuild.Cli(["cancel", temp.Path]);
+        nothing.ExitCode.ShouldBe(0, nothing.Err);
+        nothing.Out.ShouldContain("nothing to cancel: no Slurm submission and no cell running on this host");
 
         var parallelOnSlurm = TestBuild.Cli(["run", config, "--executor", "slurm", "--parallel", "2"]);
         parallelOnSlurm.ExitCode.ShouldBe(2);

@@ -19,9 +19,9 @@ public static class RunCommand
         var only = new Option<string?>("--only") { Description = "Run only the runs whose name contains this text." };
         var executor = new Option<string?>("--executor") { Description = "Where cells run: local (this machine; the default) or slurm (one job array, a task per cell). Overrides the configuration's 'executor'." };
         executor.AcceptOnlyFromAmong("local", "slurm");
-        var parallel = new Option<int?>("--parallel") { Description = "Local executor: run up to N cells at once, each in its own process (CPU: an equal share of the cores each)." };
-        var devices = new Option<string?>("--devices") { Description = "With --parallel on CUDA: the device ordinals the processes are pinned to, e.g. 0,1,2,3 (default 0..N-1)." };
-        var cell = new Option<string?>("--cell") { Description = "Run one cell of the sweep in this process: 'init' (the initial model's evaluation) or a run's name (what executors start; useful for debugging)." };
+        var parallel = new Option<int?>("--parallel") { HelpName = "N", Description = "Local executor: run up to N cells at once, each in its own process (CPU: an equal share of the cores each)." };
+        var devices = new Option<string?>("--devices") { HelpName = "LIST", Description = "With --parallel on CUDA: the device ordinals the processes are pinned to, e.g. 0,1,2,3 (default 0..N-1)." };
+        var cell = new Option<string?>("--cell") { HelpName = "ID", Description = "Run one cell of the sweep in this process: 'init' (the initial model's evaluation) or a run's name (what executors start; useful for debugging)." };
         var command = new Command("run", "Run a sweep: train every method × learning rate × seed, select checkpoints on domain validation, evaluate domain and general scores, write the report. Re-running resumes.")
         {
             file, set, force, only, executor, parallel, devices, cell,

@@ -97,5 +97,8 @@ public sealed record SweepStatus(string Directory, IReadOnlyList<CellStatus> Cel
     }
 
     /// <summary>The status as JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

@@ -25,4 +25,13 @@ internal static class Responses
         if (responses.Count == 0) throw new DataException($"{benchmark}: no responses to score.");
         return responses.OrderBy(r => r.DocId).ToList();
     }
+
+    /// <summary>
+    /// The result, with a note when the responses cover only part of the benchmark's <paramref name="documentCount"/>
+    /// documents (the metrics are then over the scored items alone, which the note says).
+    /// </summary>
+    public static BenchmarkResult WithCoverage(BenchmarkResult result, int scored, int documentCount) => scored >= documentCount ? result : result with
+    {
+        Notes = [.. result.Notes, $"scored {scored} of {documentCount} items: the responses file has no response for {documentCount - scored} doc_id{(documentCount - scored == 1 ? "" : "s")}, and the metrics are over the {scored} scored items only"],
+    };
 }

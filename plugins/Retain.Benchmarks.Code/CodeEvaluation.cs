@@ -46,25 +46,33 @@ internal static class CodeEvaluation
         }
         var completions = model.Generate(requests, new ProgressAdapter(context.Progress, requests.Count * 2), context.CancellationToken);
         var grouped = ids.Select((id, k) => (id, Enumerable.Range(k * sampling.Samples, sampling.Samples).Select(j => StopStrings.Truncate(completions[j], stops)).ToList())).ToList();
-        return Score(benchmark, metric, problems, grouped, context, sandbox, progressOffset: requests.Count, progressTotal: requests.Count * 2);
+        return Score(benchmark, metric, problems, grouped, context, sandbox, sandboxOptions, progressOffset: requests.Count, progressTotal: requests.Count * 2, forms: null);
     }
 
-    /// <summary>Scores completions produced elsewhere (one per listed doc).</summary>
+    /// <summary>
+    /// Scores completions produced elsewhere (one per listed doc): each response is read into a completion by
+    /// <paramref name="read"/> (its form goes into the records), then cut at the stop strings as a generation would be.
+    /// </summary>
     public static BenchmarkResult ScoreResponses(string benchmark, string metric, IReadOnlyList<CodeProblem> problems,
-        IReadOnlyList<ResponseRecord> responses, BenchmarkContext context, IReadOnlyList<string> stops, SandboxOptions sandboxOptions)
+        IReadOnlyList<ResponseRecord> responses, BenchmarkContext context, IReadOnlyList<string> stops, SandboxOptions sandboxOptions,
+        Func<string, string, ResponseForm> read)
     {
         var ordered = Responses.Validate(responses, problems.Count, benchmark);
-        var grouped = ordered.Select(r => (r.DocId, new List<string> { StopStrings.Truncate(r.Response, stops) })).ToList();
-        return Score(benchmark, metric, problems, grouped, context, new PythonSandbox(sandboxOptions), 0, ordered.Count);
+        var forms = ordered.Select(r => read(problems[r.DocId].Prompt, r.Response)).ToList();
+        var grouped = ordered.Select((r, i) => (r.DocId, new List<string> { StopStrings.Truncate(forms[i].Completion, stops) })).ToList();
+        var result = Score(benchmark, metric, problems, grouped, context, new PythonSandbox(sandboxOptions), sandboxOptions, 0, ordered.Count,
+            forms.Select(f => f.Form).ToList());
+        return Responses.WithCoverage(result, ordered.Count, problems.Count);
     }
 
     private static BenchmarkResult Score(string benchmark, string metric, IReadOnlyList<CodeProblem> problems,
-        List<(int DocId, List<string> Completions)> grouped, BenchmarkContext context, PythonSandbox sandbox, int progressOffset, int progressTotal)
+        List<(int DocId, List<string> Completions)> grouped, BenchmarkContext context, PythonSandbox sandbox, SandboxOptions sandboxOptions,
+        int progressOffset, int progressTotal, IReadOnlyList<string>? forms)
     {
         var programs = grouped.SelectMany(g => g.Completions.Select(c => problems[g.DocId].BuildProgram(c))).ToList();
         var outcomes = sandbox.RunAll(programs, new ProgressAdapter(context.Progress, progressTotal, progressOffset), context.CancellationToken);
         var scores = new List<double>();
-        int offset = 0;
+        int offset = 0, item = 0;
         foreach (var (docId, completions) in grouped)
         {
             var results = Enumerable.Range(offset, completions.Count).Select(j => outcomes[j]).ToList();
@@ -80,14 +88,33 @@ internal static class CodeEvaluation
                     {
                         ["task_id"] = problems[docId].TaskId,
                         ["sample"] = s,
-                        ["outcome"] = results[s].Outcome,
+                        ["outcome"] = Describe(results[s].Outcome, sandboxOptions),
                         ["seconds"] = Math.Round(results[s].Elapsed.TotalSeconds, 3),
                         ["pass@1"] = passAt1,
                         ["sandbox"] = sandbox.Description,
+                        ["response_form"] = forms?[item],
                     },
                 });
             }
+            item++;
         }
-        return new BenchmarkResult(benchmark, [Statistics.Mean(metric, scores)]);
+        var result = new BenchmarkResult(benchmark, [Statistics.Mean(metric, scores)]);
+        return scores.Count > 0 && scores.All(x => x == 0) ? result with { Notes = [WhyAllFailed(grouped, outcomes, forms, sandboxOptions)] } : result;
+    }
+
+    // The sandbox says "timed out"; the records say after how long, so a slow machine's timeouts are recognisable.
+    private static string Describe(string outcome, SandboxOptions options) =>
+        outcome == "timed out" ? $"timed out at {options.TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s" : outcome;
+
+    // A whole benchmark at 0 is more often a format problem than a model: say what the completions looked like.
+    private static string WhyAllFailed(List<(int DocId, List<string> Completions)> grouped, IReadOnlyList<ExecutionResult> outcomes,
+        IReadOnlyList<string>? forms, SandboxOptions options)
+    {
+        int total = outcomes.Count;
+        int empty = grouped.Sum(g => g.Completions.Count(c => PythonText.Strip(c).Length == 0));
+        var common = outcomes.GroupBy(o => Describe(o.Outcome, options)).OrderByDescending(g => g.Count()).First();
+        string formText = forms is null ? "" : "; response forms: " + string.Join(", ", forms.GroupBy(f => f).Select(g => $"{g.Count()} {g.Key}"));
+        return $"every one of the {total} programs failed: {empty} completions were empty after cutting at the stop strings{formText}; "
+            + $"most common outcome: '{common.Key}' ({common.Count()}); check the records' response and outcome fields";
     }
 }

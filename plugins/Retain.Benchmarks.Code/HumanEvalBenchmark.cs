@@ -31,7 +31,8 @@ public sealed class HumanEvalOptions
 /// <summary>
 /// lm-eval <c>humaneval</c>: the prompt as is, greedy completion stopped at <c>\nclass</c>, <c>\ndef</c>, <c>\n#</c>,
 /// <c>\nif</c>, <c>\nprint</c>; the program <c>prompt + completion + "\n" + test + "\ncheck(entry_point)"</c> run in
-/// the sandbox; <c>pass@1,create_test</c>. Responses scored with <c>--responses</c> are completions (without the prompt).
+/// the sandbox; <c>pass@1,create_test</c>. Responses scored with <c>--responses</c> may be completions or prompt +
+/// completion (<see cref="ResponseForm.HumanEval"/>).
 /// </summary>
 [RetainComponent("humaneval", Description = "HumanEval 0-shot as lm-eval: pass@1 with sandboxed execution.", Options = typeof(HumanEvalOptions))]
 public sealed class HumanEvalBenchmark(HumanEvalOptions options) : IBenchmark
@@ -53,7 +54,7 @@ public sealed class HumanEvalBenchmark(HumanEvalOptions options) : IBenchmark
     public BenchmarkResult Score(IReadOnlyList<ResponseRecord> responses, BenchmarkContext context)
     {
         NestedOptions.Validate("humaneval", ("Sandbox", options.Sandbox));
-        return CodeEvaluation.ScoreResponses("humaneval", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox);
+        return CodeEvaluation.ScoreResponses("humaneval", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox, ResponseForm.HumanEval);
     }
 
     /// <summary>Reads the problems.</summary>

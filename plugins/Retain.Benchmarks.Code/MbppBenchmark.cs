@@ -61,7 +61,7 @@ public sealed class MbppBenchmark(MbppOptions options) : IBenchmark
     public BenchmarkResult Score(IReadOnlyList<ResponseRecord> responses, BenchmarkContext context)
     {
         NestedOptions.Validate("mbpp", ("Sandbox", options.Sandbox));
-        return CodeEvaluation.ScoreResponses("mbpp", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox);
+        return CodeEvaluation.ScoreResponses("mbpp", Metric, Load(context.Data.Resolve(options.DataPath)), responses, context, Stops, options.Sandbox, ResponseForm.AsCompletion);
     }
 
     /// <summary>The 500 test problems in file order, with the 3-shot prompt.</summary>

@@ -42,7 +42,7 @@ public sealed class Gsm8kBenchmark(Gsm8kOptions options) : IBenchmark
         var prompts = BuildPrompts(test, ordered.Select(r => r.DocId).ToArray(), context);
         var scoring = new Gsm8kScoring(StrictMatch, Gsm8kScoring.FlexibleExtract);
         for (int i = 0; i < ordered.Count; i++) scoring.Add(ordered[i].DocId, prompts[i], StopStrings.Truncate(ordered[i].Response, Stops), test[ordered[i].DocId], context.Records);
-        return scoring.Result("gsm8k");
+        return Responses.WithCoverage(scoring.Result("gsm8k"), ordered.Count, test.Count);
     }
 
     private List<string> BuildPrompts(List<Gsm8kDoc> test, int[] ids, BenchmarkContext context)

@@ -50,6 +50,6 @@ public sealed class Gsm8kChatBenchmark(Gsm8kChatOptions options) : IBenchmark
         var ordered = Responses.Validate(responses, test.Count, "gsm8k-chat");
         var scoring = new Gsm8kScoring(StrictMatch, Gsm8kScoring.FlexibleExtract);
         foreach (var r in ordered) scoring.Add(r.DocId, UserMessage(test[r.DocId].Question), StopStrings.Truncate(r.Response, Stops), test[r.DocId], context.Records);
-        return scoring.Result("gsm8k-chat");
+        return Responses.WithCoverage(scoring.Result("gsm8k-chat"), ordered.Count, test.Count);
     }
 }

@@ -54,7 +54,7 @@ public sealed class IFEvalBenchmark(IFEvalOptions options) : IBenchmark
     {
         var docs = IFEvalDoc.Load(context.Data.Resolve(options.DataPath));
         var ordered = Responses.Validate(responses, docs.Count, "ifeval");
-        return Score(docs, ordered.Select(r => (r.DocId, docs[r.DocId].Prompt, r.Response)), context);
+        return Responses.WithCoverage(Score(docs, ordered.Select(r => (r.DocId, docs[r.DocId].Prompt, r.Response)), context), ordered.Count, docs.Count);
     }
 
     private static BenchmarkResult Score(List<IFEvalDoc> docs, IEnumerable<(int DocId, string Prompt, string Response)> items, BenchmarkContext context)

@@ -1,16 +1,17 @@
 using Retain.Benchmarks.IFEval.Text;
+using Retain.Benchmarks.IFEval.Text.Langdetect;
 
 namespace Retain.Benchmarks.IFEval.Instructions;
 
 /// <summary><c>change_case:*</c> and <c>language:response_language</c>.</summary>
 internal static class CaseInstructions
 {
-    /// <summary><c>capital_word_frequency</c>: word tokens that are upper-case (Python isupper), by relation.</summary>
+    /// <summary><c>capital_word_frequency</c>: <c>nltk.word_tokenize</c> tokens that are upper-case (Python isupper), by relation.</summary>
     public static IInstruction CapitalWords(InstructionArgs a)
     {
         int n = a.Int("capital_frequency");
         var relation = a.Relation("capital_relation");
-        return new Check(r => relation.Holds(WordTokenizer.Tokenize(r).Count(PythonText.IsUpper), n));
+        return new Check(r => relation.Holds(NltkWordTokenizer.Tokenize(r).Count(PythonText.IsUpper), n));
     }
 
     /// <summary><c>english_capital</c>: all upper-case and detected as English (undetectable passes, as in lm-eval).</summary>

@@ -3,9 +3,11 @@ using System.Text.Json;
 namespace Retain.Benchmarks.IFEval.Instructions;
 
 /// <summary>
-/// The kwargs of one instruction, after lm-eval's filtering: entries whose value is falsy in Python (null, 0, "",
-/// [], {}, false) are dropped. A checker that needs a dropped or absent argument fails with
-/// <see cref="InstructionArgumentException"/> (lm-eval would pick a random default instead; the dataset never needs it).
+/// The kwargs of one instruction, as google-research's evaluation passes them to <c>build_description</c>: a null value
+/// counts as not given. Where the official checker would then draw a random default (an argument absent, null, an
+/// empty string or list, a negative count), this fails with <see cref="InstructionArgumentException"/> naming the
+/// argument instead; the dataset never needs a default. (lm-eval v0.4.9.1 drops every falsy value first, so a count of
+/// 0 becomes a random one there.)
 /// </summary>
 public sealed class InstructionArgs
 {
@@ -18,7 +20,7 @@ public sealed class InstructionArgs
         if (kwargs.ValueKind != JsonValueKind.Object) throw new InstructionArgumentException("kwargs must be an object");
         foreach (var p in kwargs.EnumerateObject())
         {
-            if (!IsFalsy(p.Value)) _values[p.Name] = p.Value.Clone();
+            if (p.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)) _values[p.Name] = p.Value.Clone();
         }
     }
 
@@ -32,32 +34,24 @@ public sealed class InstructionArgs
     /// <summary>The argument names kept.</summary>
     public IEnumerable<string> Names => _values.Keys;
 
-    private static bool IsFalsy(JsonElement v) => v.ValueKind switch
-    {
-        JsonValueKind.Null or JsonValueKind.Undefined or JsonValueKind.False => true,
-        JsonValueKind.Number => v.GetDouble() == 0,
-        JsonValueKind.String => v.GetString()!.Length == 0,
-        JsonValueKind.Array => v.GetArrayLength() == 0,
-        JsonValueKind.Object => !v.EnumerateObject().Any(),
-        _ => false,
-    };
-
     private JsonElement Get(string name) =>
-        _values.TryGetValue(name, out var v) ? v : throw new InstructionArgumentException($"argument '{name}' is missing (or falsy, which lm-eval drops)");
+        _values.TryGetValue(name, out var v) ? v : throw new InstructionArgumentException($"argument '{name}' is missing (the official checker would draw a random value)");
 
     /// <summary>An integer argument.</summary>
     public int Int(string name)
     {
         var v = Get(name);
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i)) return i;
-        throw new InstructionArgumentException($"argument '{name}' must be an integer");
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int i)) throw new InstructionArgumentException($"argument '{name}' must be an integer");
+        return i >= 0 ? i : throw new InstructionArgumentException($"argument '{name}' is {i}; a negative count makes the official checker draw a random one");
     }
 
     /// <summary>A string argument.</summary>
     public string String(string name)
     {
         var v = Get(name);
-        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InstructionArgumentException($"argument '{name}' must be a string");
+        if (v.ValueKind != JsonValueKind.String) throw new InstructionArgumentException($"argument '{name}' must be a string");
+        string text = v.GetString()!;
+        return text.Length > 0 ? text : throw new InstructionArgumentException($"argument '{name}' is empty (the official checker would draw a random value)");
     }
 
     /// <summary>A list-of-strings argument.</summary>
@@ -68,7 +62,8 @@ public sealed class InstructionArgs
         {
             throw new InstructionArgumentException($"argument '{name}' must be a list of strings");
         }
-        return v.EnumerateArray().Select(e => e.GetString()!).ToList();
+        var list = v.EnumerateArray().Select(e => e.GetString()!).ToList();
+        return list.Count > 0 ? list : throw new InstructionArgumentException($"argument '{name}' is empty (the official checker would draw random words)");
     }
 
     /// <summary>A comparison relation: <c>less than</c> or <c>at least</c>.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Retain.Benchmarks.IFEval.Text.Punkt;
 
 namespace Retain.Benchmarks.IFEval.Instructions;
 
@@ -23,17 +24,17 @@ internal static class KeywordInstructions
         return new Check(r => relation.Holds(keyword.Matches(r).Count, frequency));
     }
 
-    /// <summary><c>keywords:forbidden_words</c>: no word matches as <c>\b word \b</c>, case-insensitive.</summary>
+    /// <summary><c>keywords:forbidden_words</c>: no word matches as <c>\b word \b</c> (Python's <c>\b</c>), case-insensitive.</summary>
     public static IInstruction ForbiddenWords(InstructionArgs a)
     {
-        var words = a.Strings("forbidden_words").Distinct().Order(StringComparer.Ordinal).Select(w => new Regex(@"\b" + w + @"\b", IgnoreCase)).ToList();
+        var words = a.Strings("forbidden_words").Distinct().Order(StringComparer.Ordinal).Select(w => new Regex(PythonRegex.Boundary + w + PythonRegex.Boundary, IgnoreCase)).ToList();
         return new Check(r => !words.Any(w => w.IsMatch(r)));
     }
 
     /// <summary>
     /// <c>keywords:letter_frequency</c>: occurrences of the character in the lower-cased response ("less than" is &lt;,
-    /// else &gt;=). lm-eval replaces a "letter" outside a–z (the dataset has '#' and '!') by a random letter on every
-    /// run; this counts the given character, which is what those prompts ask for.
+    /// else &gt;=). As in google-research's checker, any one-character "letter" is counted as given (the dataset has
+    /// '#' and '!'); lm-eval v0.4.9.1 replaces a letter outside a–z by a random one on every run.
     /// </summary>
     public static IInstruction LetterFrequency(InstructionArgs a)
     {
@@ -43,7 +44,7 @@ internal static class KeywordInstructions
         bool lessThan = a.String("let_relation") == "less than";
         return new Check(r =>
         {
-            int count = r.ToLowerInvariant().Count(c => c == letter[0]);
+            int count = PythonText.Lower(r).Count(c => c == letter[0]);
             return lessThan ? count < frequency : count >= frequency;
         });
     }

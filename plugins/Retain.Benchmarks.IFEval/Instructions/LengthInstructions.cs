@@ -1,17 +1,18 @@
 using System.Text.RegularExpressions;
 using Retain.Benchmarks.IFEval.Text;
+using Retain.Benchmarks.IFEval.Text.Punkt;
 
 namespace Retain.Benchmarks.IFEval.Instructions;
 
 /// <summary><c>length_constraints:*</c>.</summary>
 internal static partial class LengthInstructions
 {
-    /// <summary><c>number_sentences</c>: sentences (Punkt-like splitter) by relation.</summary>
+    /// <summary><c>number_sentences</c>: nltk Punkt English sentences (<c>count_sentences</c>) by relation.</summary>
     public static IInstruction Sentences(InstructionArgs a)
     {
         int n = a.Int("num_sentences");
         var relation = a.Relation("relation");
-        return new Check(r => relation.Holds(SentenceSplitter.Count(r), n));
+        return new Check(r => relation.Holds(PunktSentenceTokenizer.Count(r), n));
     }
 
     /// <summary><c>number_words</c>: matches of <c>\w+</c> by relation.</summary>

@@ -51,6 +51,12 @@ public sealed record BenchmarkResult(string Benchmark, IReadOnlyList<MetricValue
 {
     /// <summary>The headline metric.</summary>
     public MetricValue Primary => Metrics[0];
+
+    /// <summary>
+    /// What a reader must know to trust the numbers, shown with them: e.g. "scored 100 of 164 items" when responses
+    /// cover part of the benchmark, or why every item failed.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
 /// <summary>A metric with its standard error.</summary>

@@ -63,8 +63,7 @@ public static class EvalCommand
             }
             else
             {
-                if (!Directory.Exists(modelDirectory)) throw new UsageException($"--model: no directory at {modelDirectory}");
-                using var loaded = Hosting.Models.LoadedModel.Load(modelDirectory!, parse.GetValue(device)!, parse.GetValue(template));
+                using var loaded = Hosting.Models.LoadedModel.Load(ModelOptions.Resolve("--model", modelDirectory!), parse.GetValue(device)!, parse.GetValue(template));
                 outcome = ProgressDisplay.Run(console, $"{reference.Name} on {loaded.Language.Name}", progress =>
                     runner.Run(instance, reference, loaded.Language, settings with { Progress = progress }, useCache: !parse.GetValue(noCache)));
                 subject = loaded.Directory;
@@ -87,6 +86,7 @@ public static class EvalCommand
                 cached = outcome.FromCache,
                 records = outcome.RecordsPath,
                 metrics = result.Metrics.Select(m => new { name = m.Name, value = m.Value, stderr = double.IsFinite(m.StdErr) ? m.StdErr : (double?)null, count = m.Count }),
+                notes = result.Notes,
             }, CommonOptions.Json));
             return;
         }
@@ -99,6 +99,7 @@ public static class EvalCommand
         var ansi = CommonOptions.Console(console);
         ansi.WriteLine($"{result.Benchmark} on {subject}{(outcome.FromCache ? " (cached)" : "")}");
         ansi.Write(table);
+        foreach (var note in result.Notes) ansi.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");
         if (outcome.RecordsPath is not null) ansi.WriteLine($"records: {outcome.RecordsPath}");
     }
 }

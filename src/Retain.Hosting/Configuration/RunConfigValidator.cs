@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Retain.Data;
 using Retain.Evaluation;
 using Retain.Hosting.Plugins;
+using Retain.Kernel;
+using Retain.Kernel.Models;
 using Retain.Plugins;
 using Retain.Training;
 
@@ -30,8 +32,15 @@ public sealed class RunConfigValidator(BoundRunConfig bound, ComponentFactory co
         if (config.Model.Length > 0)
         {
             var model = bound.ResolvePath(config.Model);
-            if (!Directory.Exists(model)) errors.Add(binder.Error("model", $"directory not found: {model}"));
-            else if (!File.Exists(Path.Combine(model, "config.json"))) errors.Add(binder.Error("model", $"{model} has no config.json; expected a Hugging Face model directory."));
+            try
+            {
+                // The config's values and the tensors' shapes, from the headers; the weights' values are checked when a run loads them.
+                Checkpoint.Inspect(model);
+            }
+            catch (ModelFormatException e)
+            {
+                errors.Add(binder.Error("model", e.Message));
+            }
         }
         if (config.Dataset is { } dataset) components.Create<IDataset>(PluginKind.Dataset, dataset, binder, errors);
         foreach (var benchmark in config.Benchmarks) components.Create<IBenchmark>(PluginKind.Benchmark, benchmark, binder, errors);

@@ -171,7 +171,14 @@ public static class ReportWriter
     private static IEnumerable<string> Notes(SweepResults results)
     {
         var excluded = results.Init?.Excluded ?? [];
-        if (excluded.Count > 0) yield return $"Excluded from the general score because the initial model scored below the threshold: {string.Join(", ", excluded)}.";
+        if (results.Init is { General: null } && excluded.Count > 0 && excluded.Count >= results.Init.Benchmarks.Count)
+        {
+            // Appendix C.3 leaves out every benchmark the initial model scores below the threshold; when that is all
+            // of them there is no general score, and the domain-vs-general figures have no points.
+            yield return $"No general score: the initial model scored below the threshold (General.Threshold) on every benchmark ({string.Join(", ", excluded)}), "
+                + "so the general score and the domain-vs-general figures are left empty. Lower the threshold or add benchmarks the initial model can do.";
+        }
+        else if (excluded.Count > 0) yield return $"Excluded from the general score because the initial model scored below the threshold: {string.Join(", ", excluded)}.";
         foreach (var run in results.Runs.Where(r => r.Status != "completed")) yield return $"Run {run.Run} {run.Status}: {run.Error}";
         foreach (var missing in results.Missing) yield return $"Run {missing}: not finished yet (no result); 'retain status {results.Directory}' shows where it stands.";
         if (results.Init is null) yield return "The initial model was not evaluated, so there is no Init point.";

@@ -6,6 +6,8 @@ using Retain.Hosting.Data;
 using Retain.Hosting.Evaluation;
 using Retain.Hosting.Models;
 using Retain.Kernel.Backends;
+using Retain.Kernel.Formats.Safetensors;
+using Retain.Kernel.Models;
 using Retain.Kernel.Training;
 using Retain.Plugins;
 
@@ -59,11 +61,26 @@ public sealed class SweepContext : IDisposable
     /// <summary>The general benchmarks.</summary>
     public required GeneralEvaluation General { get; init; }
 
+    /// <summary>How <c>best/</c> is written: the configured dtype (auto: the base checkpoint's) and shard size.</summary>
+    public required CheckpointSaveOptions SaveOptions { get; init; }
+
     /// <summary>Caches shared by the runs (FLOW's initial-model losses, benchmark samples).</summary>
     public required string CacheDirectory { get; init; }
 
     /// <summary>The pad id used in batches (masked, so any valid id works).</summary>
     public int PadId => Initial.Tokenizer.EosTokenIds.Count > 0 ? Initial.Tokenizer.EosTokenIds[0] : 0;
+
+    internal static CheckpointSaveOptions SaveOptionsOf(SaveSettings save, string modelDirectory) => new()
+    {
+        DType = save.DType switch
+        {
+            SaveDType.Fp32 => SafetensorsDType.F32,
+            SaveDType.Bf16 => SafetensorsDType.BF16,
+            SaveDType.Fp16 => SafetensorsDType.F16,
+            _ => Checkpoint.StoredDType(modelDirectory) is var stored && stored is SafetensorsDType.BF16 or SafetensorsDType.F16 ? stored : SafetensorsDType.F32,
+        },
+        MaxShardBytes = save.MaxShardBytes,
+    };
 
     /// <summary>Loads and prepares everything; the data report goes to <c>data-report.json</c> in the sweep folder.</summary>
     public static SweepContext Prepare(BoundRunConfig bound, RetainHost host, SweepPlan plan, ISweepObserver observer)
@@ -82,7 +99,7 @@ public sealed class SweepContext : IDisposable
         var splits = dataset.Load(loadContext);
         var evaluator = dataset.CreateEvaluator(loadContext);
 
-        var modelDirectory = bound.ResolvePath(config.Model);
+        var modelDirectory = ModelSource.Resolve(bound.ResolvePath(config.Model));
         observer.Status("sweep", $"loading model {modelDirectory}");
         var backend = LoadedModel.CreateBackend(config.Device);
         LoadedModel? initial = null;
@@ -101,7 +118,7 @@ public sealed class SweepContext : IDisposable
             var encoded = encoder.EncodeAll(train);
             if (encoded.Examples.Count == 0) throw new DataException($"no training example is usable: {encoded.Dropped.Count} were dropped (first: {encoded.Dropped.FirstOrDefault()}).");
             var keptTrain = encoded.Examples.Select(e => train[e.ExampleIndex]).ToList();
-            var sequences = encoded.Examples.Select((e, i) => new TrainingSequence(e.Ids, Enumerable.Range(0, e.Ids.Length).Select(t => t >= e.PromptLength).ToArray(), i)).ToList();
+            var sequences = encoded.Examples.Select((e, i) => new TrainingSequence(e.Ids, e.Supervision(), i)).ToList();
 
             var validation = Limit(splits.Validation, config.Validation.Limit, seed);
             var test = Limit(splits.Test, config.Validation.TestLimit, seed);
@@ -125,6 +142,7 @@ public sealed class SweepContext : IDisposable
                 Evaluator = evaluator,
                 General = new GeneralEvaluation(benchmarks, new BenchmarkRunner(RetainEnvironment.CacheRoot), config.General, data, seed),
                 CacheDirectory = cache,
+                SaveOptions = SaveOptionsOf(config.Save, modelDirectory),
             };
         }
         catch

@@ -104,6 +104,39 @@ public class CodeBenchmarkTests
         records.Items.Count(r => r.Correct).ShouldBe(2);
     }
 
+    [Fact]
+    public void Humaneval_responses_holding_the_prompt_have_it_stripped_and_the_form_recorded()
+    {
+        var problems = HumanEvalBenchmark.Load(TestPaths.SharedFile("data", "humaneval", "HumanEval.jsonl.gz"));
+        string canonical = JsonDocument.Parse(DataLine(0)).RootElement.GetProperty("canonical_solution").GetString()!;
+        var records = new ListRecorder();
+        var result = new HumanEvalBenchmark(new HumanEvalOptions { Sandbox = Sandbox }).Score(
+            [new ResponseRecord(0, problems[0].Prompt + canonical), new ResponseRecord(2, "    return number % 1.0\n")], TestData.Shared(records));
+        result.Primary.Value.ShouldBe(1.0);
+        records.Items.Single(r => r.DocId == 0).Details["response_form"].ShouldBe("prompt+completion");
+        records.Items.Single(r => r.DocId == 0).Response.ShouldBe(canonical);
+        records.Items.Single(r => r.DocId == 2).Details["response_form"].ShouldBe("completion");
+        result.Notes.ShouldBe(["scored 2 of 164 items: the responses file has no response for 162 doc_ids, and the metrics are over the 2 scored items only"]);
+    }
+
+    [Fact]
+    public void A_benchmark_where_every_program_fails_says_what_the_completions_looked_like()
+    {
+        // Whole functions that do not repeat the prompt are completions; the stop string "\ndef" cuts the second one.
+        var responses = new[] { new ResponseRecord(0, "def helper():\n    pass\n\ndef more():\n    pass\n"), new ResponseRecord(1, "\ndef separate_paren_groups(s):\n    return []\n") };
+        var result = new HumanEvalBenchmark(new HumanEvalOptions { Sandbox = Sandbox }).Score(responses, TestData.Shared());
+        result.Primary.Value.ShouldBe(0.0);
+        result.Notes.ShouldContain(n => n.StartsWith("every one of the 2 programs failed: 1 completions were empty after cutting at the stop strings; response forms: 2 completion; most common outcome: 'failed: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Code_records_say_how_long_the_timeout_was()
+    {
+        var records = new ListRecorder();
+        new MbppBenchmark(new MbppOptions { Sandbox = Sandbox }).Score([new ResponseRecord(0, "while True:\n    pass\n")], TestData.Shared(records));
+        records.Items.Single().Details["outcome"].ShouldBe("timed out at 1 s");
+    }
+
     private static string DataLine(int index)
     {
         using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(TestPaths.SharedFile("data", "humaneval", "HumanEval.jsonl.gz")), System.IO.Compression.CompressionMode.Decompress));

@@ -81,4 +81,14 @@ public class IFEvalBenchmarkTests
         result.Primary.Count.ShouldBe(instructions);
         result.Metrics[1].Count.ShouldBe(parsed.Count);
     }
+
+    [Fact]
+    public void Partial_unknown_and_repeated_doc_ids_are_said_or_refused()
+    {
+        var benchmark = new IFEvalBenchmark(new IFEvalOptions());
+        benchmark.Score([new ResponseRecord(0, "hello"), new ResponseRecord(5, "world")], TestData.Shared()).Notes
+            .ShouldBe(["scored 2 of 541 items: the responses file has no response for 539 doc_ids, and the metrics are over the 2 scored items only"]);
+        Should.Throw<Retain.Data.DataException>(() => benchmark.Score([new ResponseRecord(541, "x")], TestData.Shared())).Message.ShouldContain("doc_id 541 is out of range");
+        Should.Throw<Retain.Data.DataException>(() => benchmark.Score([new ResponseRecord(3, "x"), new ResponseRecord(3, "y")], TestData.Shared())).Message.ShouldContain("doc_id 3 appears more than once");
+    }
 }

@@ -79,11 +79,14 @@ public class InstructionTests
     }
 
     [Fact]
-    public void Falsy_kwargs_are_dropped_as_lm_eval_does()
+    public void Null_kwargs_count_as_absent_and_arguments_needing_a_random_default_are_refused()
     {
         var args = InstructionArgs.Parse("""{"num_words": 0, "relation": "at least", "keywords": [], "x": null, "y": ""}""");
-        args.Names.ShouldBe(["relation"]);
-        Should.Throw<InstructionArgumentException>(() => InstructionRegistry.Create("length_constraints:number_words", args)).Message.ShouldContain("num_words");
+        args.Names.ShouldBe(["num_words", "relation", "keywords", "y"]);
+        // 0 is kept, as google-research keeps it (lm-eval would drop it and draw a random count).
+        InstructionRegistry.Create("length_constraints:number_words", args).IsFollowed("any text").ShouldBeTrue();
+        Should.Throw<InstructionArgumentException>(() => InstructionRegistry.Create("keywords:existence", args)).Message.ShouldContain("keywords");
+        Should.Throw<InstructionArgumentException>(() => InstructionRegistry.Create("length_constraints:number_sentences", """{"num_sentences": -1, "relation": "at least"}""")).Message.ShouldContain("negative");
     }
 
     [Fact]
@@ -96,6 +99,22 @@ public class InstructionTests
     public void Language_checks_pass_when_there_is_nothing_to_detect()
     {
         InstructionRegistry.Create("language:response_language", """{"language": "hi"}""").IsFollowed("12345 !!!").ShouldBeTrue();
-        InstructionRegistry.Create("change_case:english_capital", "{}").IsFollowed("123 ABC").ShouldBeTrue();
+        InstructionRegistry.Create("change_case:english_capital", "{}").IsFollowed("Ⅷ Ⅻ").ShouldBeTrue(); // upper-case Roman numerals, no n-gram langdetect knows
+        // "123 ABC" has features: langdetect (seed 0) says tl, so the official verdict is False.
+        InstructionRegistry.Create("change_case:english_capital", "{}").IsFollowed("123 ABC").ShouldBeFalse();
     }
+
+    [Theory]
+    // Short answers langdetect (seed 0) does not call English: etchings → de, YES → cy, A → tl; the official verdict is False.
+    [InlineData("change_case:english_lowercase", "etchings", false)]
+    [InlineData("change_case:english_capital", "YES", false)]
+    [InlineData("change_case:english_capital", "A", false)]
+    [InlineData("change_case:english_lowercase", "the quick brown fox jumps over the lazy dog", true)]
+    public void Case_checks_need_langdetect_to_say_english(string id, string response, bool expected) =>
+        InstructionRegistry.Create(id, "{}").IsFollowed(response).ShouldBe(expected);
+
+    [Fact]
+    public void An_italian_haiku_is_italian() =>
+        InstructionRegistry.Create("language:response_language", """{"language": "it"}""")
+            .IsFollowed("Sotto il cielo blu\nfoglie d'autunno cadono\nsilenzio d'oro").ShouldBeTrue();
 }

@@ -151,6 +151,7 @@ public class ModelCliTests
         var metrics = json.RootElement.GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!, m => (m.GetProperty("value").GetDouble(), m.GetProperty("count").GetInt32()));
         metrics["exact_match,strict-match"].ShouldBe((0.5, 2));
         metrics["exact_match,flexible-extract"].ShouldBe((0.5, 2));
+        json.RootElement.GetProperty("notes").EnumerateArray().Single().GetString()!.ShouldStartWith("scored 2 of 1319 items");
     }
 
     [Fact]

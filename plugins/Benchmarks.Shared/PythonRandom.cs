@@ -1,16 +1,18 @@
-namespace Retain.Benchmarks.Gsm8k;
+namespace Retain.Benchmarks;
 
 /// <summary>
-/// CPython 3.11's <c>random.Random</c> (MT19937 seeded through <c>init_by_array</c>), as far as lm-eval's few-shot
-/// sampler uses it: <c>getrandbits(b ≤ 32)</c>, <c>_randbelow</c> and <c>sample</c>. Bit-exact, so that few-shot
-/// prompts match lm-eval's (eval-protocols.md §1.2).
+/// CPython 3.11's <c>random.Random</c> (MT19937 seeded through <c>init_by_array</c>), as far as the reference code
+/// uses it: <c>getrandbits(b ≤ 32)</c>, <c>_randbelow</c>, <c>sample</c> and <c>choice</c> (lm-eval's few-shot sampler,
+/// eval-protocols.md §1.2), <c>random()</c> and <c>gauss()</c> (langdetect). Bit-exact, so that few-shot prompts and
+/// language verdicts match the reference's.
 /// </summary>
-public sealed class PythonRandom
+internal sealed class PythonRandom
 {
     private const int N = 624;
     private const int M = 397;
     private readonly uint[] _mt = new uint[N];
     private int _index;
+    private double? _gaussNext;
 
     /// <summary>Seeds like <c>random.Random(seed)</c> for an integer seed.</summary>
     public PythonRandom(long seed)
@@ -116,5 +118,29 @@ public sealed class PythonRandom
             }
         }
         return result;
+    }
+
+    /// <summary><c>random()</c>: 53 random bits from two outputs, in [0, 1).</summary>
+    public double NextDouble()
+    {
+        uint a = NextUInt32() >> 5, b = NextUInt32() >> 6;
+        return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
+    }
+
+    /// <summary>
+    /// <c>gauss(0.0, 1.0)</c>: CPython's Box-Muller pair, the second value kept for the next call (a fresh generator
+    /// starts without one, as <c>seed()</c> leaves it).
+    /// </summary>
+    public double Gauss()
+    {
+        if (_gaussNext is { } z)
+        {
+            _gaussNext = null;
+            return z;
+        }
+        double x2pi = NextDouble() * (2.0 * Math.PI);
+        double g2rad = Math.Sqrt(-2.0 * Math.Log(1.0 - NextDouble()));
+        _gaussNext = Math.Sin(x2pi) * g2rad;
+        return Math.Cos(x2pi) * g2rad;
     }
 }

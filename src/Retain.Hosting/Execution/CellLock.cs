@@ -116,6 +116,7 @@ public sealed class CellLock : IDisposable
         var path = PathOf(cellDirectory);
         var holder = LockHolder.Current();
         var text = JsonSerializer.Serialize(holder, Json);
+        IOException? failure = null;
         for (int attempt = 0; attempt < 200; attempt++)
         {
             try
@@ -128,8 +129,14 @@ public sealed class CellLock : IDisposable
                 heldBy = null;
                 return new CellLock(path, holder);
             }
-            catch (IOException) when (File.Exists(path))
+            catch (IOException e)
             {
+                if (!File.Exists(path))
+                {
+                    failure = e; // removed between our create and our look (a breaker or a release): try again
+                    continue;
+                }
+                failure = null;
                 var state = Inspect(path);
                 if (state is null) continue; // released meanwhile
                 if (state.Live && !SlurmJobEnded(state.Holder))
@@ -140,6 +147,7 @@ public sealed class CellLock : IDisposable
                 BreakStale(path, state with { Live = false });
             }
         }
+        if (failure is not null && !File.Exists(path)) throw failure; // not a lock held: the folder cannot be written
         heldBy = Inspect(path)?.Holder;
         return null;
     }

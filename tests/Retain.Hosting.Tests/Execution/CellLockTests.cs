@@ -93,13 +93,22 @@ public class CellLockTests
             WriteLock(cell, new LockHolder { Pid = 4242, Host = "node-elsewhere", Token = "stale" }, DateTime.UtcNow - CellLock.Lease - TimeSpan.FromMinutes(1));
             using var start = new Barrier(8);
             var taken = new CellLock?[8];
+            var errors = new Exception?[8];
             var threads = Enumerable.Range(0, 8).Select(i => new Thread(() =>
             {
                 start.SignalAndWait();
-                taken[i] = CellLock.TryAcquire(cell, out _);
+                try
+                {
+                    taken[i] = CellLock.TryAcquire(cell, out _);
+                }
+                catch (Exception e)
+                {
+                    errors[i] = e;
+                }
             })).ToList();
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
+            errors.OfType<Exception>().FirstOrDefault().ShouldBeNull();
             var holders = taken.OfType<CellLock>().ToList();
             holders.Count.ShouldBe(1, $"round {round}");
             holders[0].StillHeld().ShouldBeTrue();

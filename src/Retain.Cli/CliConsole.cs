@@ -55,7 +55,8 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     /// <summary>Exceptions whose messages are written for users: bad data, model files, plugins, templates, files.</summary>
     private static bool IsUserFacing(Exception e) => e is DataException or PluginLoadException or ModelFormatException
         or TokenizerFormatException or ChatTemplateException or IOException or InvalidDataException or FormatException
-        or UnauthorizedAccessException or NotSupportedException or ArgumentException or Kernel.Backends.Cuda.Interop.CudaException;
+        or UnauthorizedAccessException or NotSupportedException or ArgumentException or Kernel.Backends.Cuda.Interop.CudaException
+        or Hosting.Execution.SlurmException;
 }
 
 /// <summary>Bad usage detected by a command after parsing (exit code 2).</summary>

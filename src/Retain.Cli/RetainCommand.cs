@@ -17,6 +17,8 @@ public static class RetainCommand
         root.Subcommands.Add(ConfigCommand.Create(console));
         root.Subcommands.Add(QuickstartCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(StatusCommand.Create(console));
+        root.Subcommands.Add(CancelCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(TokenizeCommand.Create(console));

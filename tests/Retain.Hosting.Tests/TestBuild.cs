@@ -46,6 +46,28 @@ internal static class TestBuild
     [System.Runtime.CompilerServices.ModuleInitializer]
     internal static void IsolateUserPluginFolder() => Environment.SetEnvironmentVariable("XDG_DATA_HOME", IsolatedUserData);
 
+    /// <summary>Starts the built CLI without waiting; <see cref="Finish"/> collects it.</summary>
+    public static (Process Process, Task<string> Out, Task<string> Err) Start(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(CliDirectory, "retain.dll") }.Concat(args)) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        var process = Process.Start(start)!;
+        return (process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+    }
+
+    /// <summary>Waits for a process <see cref="Start"/> started.</summary>
+    public static (int ExitCode, string Out, string Err) Finish((Process Process, Task<string> Out, Task<string> Err) started, int timeoutSeconds = 300)
+    {
+        using var process = started.Process;
+        if (!process.WaitForExit(timeoutSeconds * 1000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the CLI did not finish in {timeoutSeconds}s");
+        }
+        return (process.ExitCode, started.Out.Result, started.Err.Result);
+    }
+
     /// <summary>Runs a process to completion.</summary>
     public static (int ExitCode, string Out, string Err) Run(string file, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null, int timeoutSeconds = 300)
     {

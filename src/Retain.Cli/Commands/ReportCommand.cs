@@ -24,6 +24,7 @@ public static class ReportCommand
             if (parse.GetValue(perSeed)) console.Out.Write(ReportWriter.ToMarkdown(ReportTables.PerSeed(results)));
             console.Out.WriteLine($"Wrote {output.Markdown}");
             console.Out.WriteLine($"Wrote {output.Html}");
+            if (results.Missing.Count > 0) console.Out.WriteLine($"Not finished yet ({results.Missing.Count}, marked in the report): {string.Join(", ", results.Missing)}");
             return ExitCodes.Success;
         }));
         return command;

@@ -70,6 +70,13 @@ public sealed class RunConfig : IValidatableObject
     /// <summary>How selected checkpoints (<c>best/</c>) are written.</summary>
     public SaveSettings Save { get; set; } = new();
 
+    /// <summary>Where the cells run (overridden by <c>retain run --executor</c>).</summary>
+    [Description("Where cells run: local (this machine) or slurm (one job array, a task per cell).")]
+    public ExecutorKind Executor { get; set; } = ExecutorKind.Local;
+
+    /// <summary>Resources of each Slurm task, for <c>executor: slurm</c>.</summary>
+    public SlurmSettings Slurm { get; set; } = new();
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

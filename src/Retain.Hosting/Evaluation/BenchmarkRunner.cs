@@ -72,7 +72,7 @@ public sealed class BenchmarkRunner(string cacheRoot)
         }
 
         Directory.CreateDirectory(entry);
-        var recordsFile = Path.Combine(entry, "records.jsonl.tmp");
+        var recordsFile = Path.Combine(entry, $"records.jsonl.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         BenchmarkResult result;
         using (var recorder = new JsonlItemRecorder(recordsFile))
         {
@@ -122,8 +122,7 @@ public sealed class BenchmarkRunner(string cacheRoot)
 
     private static void WriteAtomically(string path, string text)
     {
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
+        Execution.AtomicFile.WriteAllText(path, text); // cells of a sweep in several processes share the cache
     }
 }
 

@@ -114,6 +114,7 @@ public static class ReportWriter
         else if (excluded.Count > 0) lines.Add($"Excluded from the general score because the initial model scored below the threshold: {string.Join(", ", excluded)}.");
         if (results.Init?.Details.ContainsKey(ReportTables.StoryLogLikelihood) == true)
             lines.Add("General scores: 'continuation' is relative (1 = the Init model's own likelihood of its sampled stories); NLL/token is absolute (nats per token of the same stories, lower is better).");
+        foreach (var missing in results.Missing) lines.Add($"Run {missing}: not finished yet (no result); 'retain status {results.Directory}' shows where it stands.");
         return lines;
     }
 
@@ -214,8 +215,6 @@ public static class ReportWriter
 
     private static void WriteAtomically(string path, string contents)
     {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, contents);
-        File.Move(temporary, path, overwrite: true);
+        Execution.AtomicFile.WriteAllText(path, contents); // two processes may finish a sweep at once
     }
 }

@@ -129,6 +129,9 @@ public sealed class SweepResults
     /// <summary>The runs.</summary>
     public List<RunResult> Runs { get; init; } = [];
 
+    /// <summary>Runs of the sweep's cell list (<c>cells.json</c>) without a result yet.</summary>
+    public List<string> Missing { get; init; } = [];
+
     /// <summary>Step metrics per run name.</summary>
     public Dictionary<string, List<StepRecord>> Curves { get; init; } = [];
 
@@ -180,6 +183,8 @@ public sealed class SweepResults
             Curves = curves,
             Answers = answers,
             References = AnswerShare.FromRecords(Path.Combine(directory, "init", "domain-test.jsonl"), "reference"),
+            Missing = (Execution.SweepCells.Read(directory) ?? []).Select(c => c.Name)
+                .Where(n => n != Execution.SweepCells.Init && runs.All(r => r.Run != n)).ToList(),
         };
     }
 

@@ -226,7 +226,8 @@ public sealed class RunTrainer(SweepContext sweep, RunSpec spec, ISweepObserver 
         var domain = DomainEvaluation.Evaluate(loaded.Language, sweep.Evaluator, sweep.Encoder, sweep.Test, Path.Combine(records, "domain-test.jsonl"));
         var details = new Dictionary<string, double>();
         var benchmarks = sweep.General.Run(loaded.Language, sweep.Initial.Language, records, s => observer.Status(spec.Name, s), details: details);
-        var initial = SweepResults.LoadInit(sweep.Plan.Directory)?.Benchmarks ?? [];
+        // Benchmarks are scored relative to the initial model's: only then does a run need the Init cell done.
+        var initial = sweep.Bound.Config.Benchmarks.Count == 0 ? [] : Execution.InitialEvaluation.Ensure(sweep, observer).Benchmarks;
         return sweep.General.Scores(domain, validation, benchmarks, initial, details);
     }
 

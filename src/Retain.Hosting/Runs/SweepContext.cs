@@ -180,7 +180,7 @@ public sealed class SweepContext : IDisposable
             truncated = encoded.Truncated,
             dropped = encoded.Dropped,
         };
-        File.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        Execution.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <inheritdoc />

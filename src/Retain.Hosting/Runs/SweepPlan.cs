@@ -47,7 +47,7 @@ public sealed class SweepPlan
         var config = bound.Config;
         var effective = (JsonObject)ConfigurationText.ToJson(bound.Configuration.Root, bound.Configuration.Binder.IsSingleValueList)!;
         var shared = (JsonObject)effective.DeepClone();
-        foreach (var key in shared.Select(p => p.Key).Where(k => k.ToLowerInvariant() is "methods" or "learningrates" or "seeds" or "name" or "output" or "plugins").ToList()) shared.Remove(key);
+        foreach (var key in shared.Select(p => p.Key).Where(k => k.ToLowerInvariant() is "methods" or "learningrates" or "seeds" or "name" or "output" or "plugins" || IsExecutionKey(k)).ToList()) shared.Remove(key);
         var sharedText = shared.ToJsonString();
 
         var runs = new List<RunSpec>();
@@ -73,6 +73,13 @@ public sealed class SweepPlan
         }
         var directory = Path.Combine(bound.ResolvePath(config.Output), config.Name!);
         return new SweepPlan(directory, effective, Sha("sweep-v1\n" + effective.ToJsonString()), runs);
+    }
+
+    /// <summary>Whether a key path of the configuration says only where cells run (<c>executor</c>, <c>slurm.*</c>), not what they compute.</summary>
+    public static bool IsExecutionKey(string path)
+    {
+        var top = path.Split('.')[0];
+        return top.Equals("executor", StringComparison.OrdinalIgnoreCase) || top.Equals("slurm", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A folder-safe form of a label.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Retain.Hosting.Configuration;
 using Retain.Hosting.Lifetime;
+using Retain.Hosting.Execution;
 using Retain.Hosting.Reports;
 
 namespace Retain.Hosting.Runs;
@@ -17,13 +18,21 @@ public sealed record SweepOptions
 }
 
 /// <summary>What a sweep produced.</summary>
-public sealed record SweepOutcome(SweepResults Results, ReportWriter.Output Report);
+/// <param name="Results">The results in the sweep folder.</param>
+/// <param name="Report">The report written from them.</param>
+/// <param name="HeldElsewhere">Cells this process left to other live processes that hold them ("cell: holder").</param>
+public sealed record SweepOutcome(SweepResults Results, ReportWriter.Output Report, IReadOnlyList<string> HeldElsewhere)
+{
+    /// <summary>An outcome of a sweep this process ran to its end.</summary>
+    public SweepOutcome(SweepResults results, ReportWriter.Output report) : this(results, report, []) { }
+}
 
 /// <summary>
 /// Runs a sweep: validates the configuration, refuses a changed configuration under an existing output folder
 /// unless forced, prepares the shared data and model once, evaluates the initial model (the Init point), trains and
-/// evaluates each run as an independent job — skipping finished runs, resuming interrupted ones, and going on when
-/// one diverges or fails — and writes the report.
+/// evaluates each run as an independent cell under its cell lock — skipping finished runs, resuming interrupted ones,
+/// leaving cells other live processes hold to them, and going on when one diverges or fails — and writes the report.
+/// Executors (Execution/) run the same cells in other processes with <see cref="RunCell"/>.
 /// </summary>
 public static class SweepRunner
 {
@@ -31,79 +40,82 @@ public static class SweepRunner
     public static SweepOutcome Run(BoundRunConfig bound, SweepOptions options, ISweepObserver observer)
     {
         using var host = RetainHost.ForRun(bound);
-        var plan = SweepPlan.Create(bound);
-        CheckUnchanged(bound, plan, options.Force);
-        Directory.CreateDirectory(plan.Directory);
+        var plan = Start(bound, options.Force);
         if (EarlyExitRecord.TakePrevious(plan.Directory) is { } previous) observer.Status("sweep", previous);
         // If something ends the process before the sweep does (Environment.Exit in a plugin), the folder says so.
         using var unfinished = UnfinishedWork.Begin($"running the sweep {plan.Directory}", message => EarlyExitRecord.Write(plan.Directory, message));
-        WriteSweepFiles(bound, plan);
-
+        var held = new List<string>();
         using (var sweep = SweepContext.Prepare(bound, host, plan, observer))
         {
-            using (UnfinishedWork.Begin("evaluating the initial model")) EvaluateInitial(sweep, observer);
-            foreach (var spec in plan.Runs.Where(r => options.Only is null || r.Name.Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
+            using (UnfinishedWork.Begin("evaluating the initial model")) InitialEvaluation.Ensure(sweep, observer);
+            foreach (var spec in Selected(plan, options.Only))
             {
-                var directory = Path.Combine(plan.Directory, spec.Name);
-                if (Finished(directory, spec) is { } done)
-                {
-                    observer.RunFinished(spec, done, skipped: true);
-                    continue;
-                }
-                if (Directory.Exists(directory) && RunHash(directory) is { } hash && hash != spec.Hash)
-                {
-                    Directory.Delete(directory, recursive: true); // forced: its settings changed, so it starts over
-                }
-                var leftovers = LeftoverTemporaries.Clean(directory);
-                if (leftovers.Count > 0) observer.Status(spec.Name, $"removed what an interrupted write left: {string.Join(", ", leftovers)}");
-                RunResult result;
-                try
-                {
-                    using var training = UnfinishedWork.Begin($"training and evaluating the run {spec.Name}");
-                    result = new RunTrainer(sweep, spec, observer).Execute();
-                }
-                catch (Exception e) when (e is not OutOfMemoryException and not ConfigurationException)
-                {
-                    // One failing run does not stop the sweep; it is retried by the next 'retain run'.
-                    result = new RunResult { Run = spec.Name, Method = spec.Method.Label, LearningRate = spec.LearningRate, Seed = spec.Seed, Status = "failed", Error = e.Message };
-                    File.WriteAllText(RunTrainer.ResultPath(directory), JsonSerializer.Serialize(result, SweepResults.Json));
-                }
-                observer.RunFinished(spec, result, skipped: false);
+                if (CellRunner.Run(sweep, spec, observer).HeldBy is { } holder) held.Add($"{spec.Name}: {holder}");
             }
         }
         observer.Status("sweep", "writing the report");
-        var results = SweepResults.Load(plan.Directory);
-        return new SweepOutcome(results, ReportWriter.Write(results));
+        return Finish(plan.Directory, held);
     }
 
-    /// <summary>The run's finished result, or null when it has to run (absent, failed, or of other settings).</summary>
-    private static RunResult? Finished(string directory, RunSpec spec)
+    /// <summary>
+    /// Runs one cell (<c>init</c> or a run's name) in this process: the verb behind <c>retain run CONFIG --cell ID</c>
+    /// that the executors start. Returns the run's outcome (no result for the Init cell).
+    /// </summary>
+    public static CellOutcome RunCell(BoundRunConfig bound, string cell, ISweepObserver observer)
     {
-        var path = RunTrainer.ResultPath(directory);
-        if (!File.Exists(path) || RunHash(directory) != spec.Hash) return null;
+        using var host = RetainHost.ForRun(bound);
+        var plan = SweepPlan.Create(bound);
+        var spec = plan.Runs.FirstOrDefault(r => r.Name == cell);
+        if (spec is null && cell != SweepCells.Init)
+        {
+            throw new ConfigurationException([new ConfigurationError(bound.Configuration.FilePath, "",
+                $"the sweep has no cell '{cell}'; its cells are: {string.Join(", ", SweepCells.Of(plan).Select(c => c.Name))}.")]);
+        }
+        Start(bound, force: false, plan);
+        SweepContext sweep;
         try
         {
-            var result = JsonSerializer.Deserialize<RunResult>(File.ReadAllText(path), SweepResults.Json);
-            return result is { Status: "completed" or "diverged" } ? result : null;
+            sweep = SweepContext.Prepare(bound, host, plan, observer);
         }
-        catch (JsonException)
+        catch (Exception e) when (spec is not null && e is not OutOfMemoryException)
         {
-            return null;
+            // A cell started alone (by an executor) records why it could not start, for 'retain status'.
+            CellRunner.RecordFailure(plan.Directory, spec, e.Message);
+            throw;
+        }
+        using (sweep)
+        {
+            if (spec is null)
+            {
+                InitialEvaluation.Ensure(sweep, observer);
+                return new CellOutcome(null, null);
+            }
+            return CellRunner.Run(sweep, spec, observer);
         }
     }
 
-    private static string? RunHash(string directory)
+    /// <summary>
+    /// Plans the sweep, refuses a changed configuration under an existing folder unless forced, and writes the
+    /// sweep's own files (<c>sweep.json</c>, <c>config.resolved.json</c>, <c>cells.json</c>).
+    /// </summary>
+    public static SweepPlan Start(BoundRunConfig bound, bool force, SweepPlan? plan = null)
     {
-        var path = Path.Combine(directory, "run.json");
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path))?["hash"]?.GetValue<string>();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        plan ??= SweepPlan.Create(bound);
+        CheckUnchanged(bound, plan, force);
+        Directory.CreateDirectory(plan.Directory);
+        WriteSweepFiles(bound, plan);
+        return plan;
+    }
+
+    /// <summary>The runs <c>--only</c> selects.</summary>
+    public static IEnumerable<RunSpec> Selected(SweepPlan plan, string? only)
+        => plan.Runs.Where(r => only is null || r.Name.Contains(only, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Reads the sweep folder's results and writes the report from them.</summary>
+    public static SweepOutcome Finish(string directory, IReadOnlyList<string> heldElsewhere)
+    {
+        var results = SweepResults.Load(directory);
+        return new SweepOutcome(results, ReportWriter.Write(results), heldElsewhere);
     }
 
     private static void CheckUnchanged(BoundRunConfig bound, SweepPlan plan, bool force)
@@ -121,6 +133,7 @@ public static class SweepRunner
         }
         var changes = new List<string>();
         Diff(previous, plan.Effective, "", changes);
+        changes.RemoveAll(SweepPlan.IsExecutionKey); // where cells run (executor, Slurm resources) may change between submissions
         if (changes.Count == 0) return;
         throw new ConfigurationException([new ConfigurationError(bound.Configuration.FilePath, "",
             $"the configuration differs from the one that started {plan.Directory} (changed: {string.Join(", ", changes.Take(10))}{(changes.Count > 10 ? ", ..." : "")}). " +
@@ -157,38 +170,9 @@ public static class SweepRunner
             ["benchmarks"] = config.Benchmarks.Count == 0 ? "none" : string.Join(", ", config.Benchmarks.Select(b => b.Name)),
             ["configuration"] = bound.Configuration.FilePath,
         };
-        File.WriteAllText(Path.Combine(plan.Directory, "sweep.json"), JsonSerializer.Serialize(facts, SweepResults.Json));
-        File.WriteAllText(Path.Combine(plan.Directory, "config.resolved.json"), plan.Effective.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
-
-    /// <summary>Evaluates the initial model once (domain test and validation, general benchmarks): the Init point.</summary>
-    private static void EvaluateInitial(SweepContext sweep, ISweepObserver observer)
-    {
-        var directory = Path.Combine(sweep.Plan.Directory, "init");
-        var resultPath = Path.Combine(directory, "result.json");
-        var key = Path.Combine(directory, "key.txt");
-        var expected = InitKey(sweep);
-        if (File.Exists(resultPath) && File.Exists(key) && File.ReadAllText(key) == expected) return;
-        Directory.CreateDirectory(directory);
-        var model = sweep.Initial.Language;
-        observer.Status("init", "evaluating the initial model on the domain");
-        var validation = DomainEvaluation.Evaluate(model, sweep.Evaluator, sweep.Encoder, sweep.Validation, Path.Combine(directory, "domain-validation.jsonl"));
-        var test = DomainEvaluation.Evaluate(model, sweep.Evaluator, sweep.Encoder, sweep.Test, Path.Combine(directory, "domain-test.jsonl"));
-        var details = new Dictionary<string, double>();
-        var benchmarks = sweep.General.Run(model, null, directory, s => observer.Status("init", s), details: details);
-        var scores = sweep.General.Scores(test, validation.Value, benchmarks, benchmarks, details);
-        File.WriteAllText(resultPath, JsonSerializer.Serialize(scores, SweepResults.Json));
-        File.WriteAllText(key, expected);
-    }
-
-    /// <summary>What the Init point depends on: the effective configuration minus the training-only parts.</summary>
-    private static string InitKey(SweepContext sweep)
-    {
-        var effective = (JsonObject)sweep.Plan.Effective.DeepClone();
-        foreach (var name in effective.Select(p => p.Key).Where(k => k.ToLowerInvariant() is "methods" or "learningrates" or "seeds" or "training" or "name" or "output" or "plugins").ToList())
-        {
-            effective.Remove(name);
-        }
-        return effective.ToJsonString();
+        // Every process of a sweep (executor, cells) writes these with the same content: atomically, so none reads a torn one.
+        AtomicFile.WriteAllText(Path.Combine(plan.Directory, "sweep.json"), JsonSerializer.Serialize(facts, SweepResults.Json));
+        AtomicFile.WriteAllText(Path.Combine(plan.Directory, "config.resolved.json"), plan.Effective.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        SweepCells.Write(plan);
     }
 }

@@ -8,7 +8,7 @@ namespace Retain.Hosting.Tests.Runs;
 /// <summary>End-to-end sweeps through the built CLI on the shipped stories260K model and BoolQ subset.</summary>
 public class RunnerTests
 {
-    private static string Config(TempFolder temp, string output, double[] learningRates, int steps = 12, string methods = "[\"standard\"]", string? plugins = null)
+    internal static string Config(TempFolder temp, string output, double[] learningRates, int steps = 12, string methods = "[\"standard\"]", string? plugins = null)
     {
         var assets = TestPaths.RepoFile("assets");
         var config = new JsonObject

@@ -5,6 +5,7 @@ using Retain.Kernel;
 using Retain.Kernel.Backends;
 using Retain.Kernel.Backends.Cpu;
 using Retain.Kernel.Backends.Cpu.Gemm;
+using Retain.Kernel.Backends.Cpu.Gemm.Calibration;
 using Retain.Kernel.Backends.Cuda;
 using Retain.Kernel.Backends.Cuda.Discovery;
 using Retain.Kernel.Diagnostics;
@@ -60,6 +61,21 @@ public static class DoctorCommand
         console.Out.WriteLine(CpuBackend.OpenBlasPath is { } openBlas
             ? $"  OpenBLAS: {openBlas}"
             : $"  OpenBLAS: not found (install libopenblas0-pthread); the managed GEMM ({cpu.GemmName}) is used");
+        if (CpuBackend.OpenBlasVersion is { } version) console.Out.WriteLine($"  OpenBLAS build: {version}");
+        if (cpu.GemmCalibration is { } calibration) WriteGemmCalibration(console, calibration);
+        else if (CpuBackend.OpenBlasPath is not null) console.Out.WriteLine($"  GEMM: {cpu.GemmName} for every product (RETAIN_GEMM={Environment.GetEnvironmentVariable("RETAIN_GEMM")})");
+    }
+
+    private static void WriteGemmCalibration(CliConsole console, GemmCalibration calibration)
+    {
+        var o = console.Out;
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  GEMM choice per shape class (measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC, best of {calibration.Rounds} interleaved rounds; RETAIN_GEMM=managed|openblas overrides):"));
+        foreach (var c in calibration.Classes)
+        {
+            var rates = string.Join("  ", c.Gflops.Select(pair => string.Create(CultureInfo.InvariantCulture, $"{pair.Key} {pair.Value,7:0.0}")));
+            o.WriteLine($"    {c.Description,-14} {c.Shape,-13} GFLOP/s: {rates}  -> {c.Choice}");
+        }
     }
 
     private static void WriteCuda(CliConsole console, CudaInspection inspection)

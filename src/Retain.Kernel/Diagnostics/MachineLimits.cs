@@ -32,7 +32,7 @@ public static unsafe class MachineLimits
     }
 
     /// <summary>Triad bandwidth in bytes/s on <paramref name="threads"/> threads over three arrays of <paramref name="elements"/> floats.</summary>
-    public static double TriadBandwidth(int threads, int repeats = 5, long elements = 16L << 20)
+    public static double TriadBandwidth(int threads, int repeats = 5, long elements = 8L << 20)
     {
         float* a = (float*)NativeMemory.AlignedAlloc((nuint)(elements * sizeof(float)), 64);
         float* b = (float*)NativeMemory.AlignedAlloc((nuint)(elements * sizeof(float)), 64);

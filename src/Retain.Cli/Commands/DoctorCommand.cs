@@ -13,8 +13,8 @@ using Retain.Kernel.Diagnostics;
 namespace Retain.Cli.Commands;
 
 /// <summary>
-/// <c>retain doctor [--device cpu|cuda|cuda:N] [--verify] [--matmul all|bf16|tf32|fp32] [--seed N]</c>: what the
-/// backends find on this machine (CPU threads and GEMM; for CUDA the GPUs, versions, every library's path or the
+/// <c>retain doctor [--device cpu|cuda|cuda:N] [--verify] [--matmul all|bf16|tf32|fp32] [--seed N] [--recalibrate]</c>: what the
+/// backends find on this machine (CPU threads and the measured GEMM choice; for CUDA the GPUs, versions, every library's path or the
 /// folders searched), and with <c>--verify</c> every op of the device's backend against the CPU backend.
 /// </summary>
 public static class DoctorCommand
@@ -26,12 +26,13 @@ public static class DoctorCommand
         var verify = new Option<bool>("--verify") { Description = "Run every backend op on random inputs on the device and on the CPU backend and compare (fp32 ≤ 1e-5, bf16 GEMMs ≤ 1e-2)." };
         var matmul = new Option<string>("--matmul") { Description = "GEMM precisions to verify on CUDA: all, bf16, tf32 or fp32.", DefaultValueFactory = _ => "all" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs of --verify.", DefaultValueFactory = _ => 1 };
-        var command = new Command("doctor", "Report the CPU and CUDA backends this machine can run (and verify one against the other).") { device, verify, matmul, seed };
+        var recalibrate = new Option<bool>("--recalibrate") { Description = "Measure the CPU GEMM choice again (managed against OpenBLAS per shape class) and replace the cached calibration." };
+        var command = new Command("doctor", "Report the CPU and CUDA backends this machine can run (and verify one against the other).") { device, verify, matmul, seed, recalibrate };
         command.SetAction(parse => console.Guard(() =>
         {
             var deviceName = parse.GetValue(device) ?? (parse.GetValue(verify) ? "cuda" : null);
             if (deviceName is not null) ParseDevice(deviceName);
-            WriteCpu(console);
+            WriteCpu(console, parse.GetValue(recalibrate));
             var inspection = CudaInspection.Run();
             WriteCuda(console, inspection);
             if (deviceName is null) return ExitCodes.Success;
@@ -53,10 +54,10 @@ public static class DoctorCommand
         }
     }
 
-    private static void WriteCpu(CliConsole console)
+    private static void WriteCpu(CliConsole console, bool recalibrate)
     {
         console.Out.WriteLine($"retain {KernelInfo.Version} ({RuntimeInformation.FrameworkDescription}, {RuntimeInformation.RuntimeIdentifier}, {Environment.ProcessorCount} logical CPUs)");
-        using var cpu = new CpuBackend();
+        using var cpu = new CpuBackend(new CpuBackendOptions { RecalibrateGemm = recalibrate });
         console.Out.WriteLine($"cpu: {cpu.Name}");
         console.Out.WriteLine(CpuBackend.OpenBlasPath is { } openBlas
             ? $"  OpenBLAS: {openBlas}"

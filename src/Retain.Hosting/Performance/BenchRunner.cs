@@ -146,7 +146,7 @@ public sealed class BenchRunner(BenchSettings settings, PyTorchPeer? peer, strin
         var rates = gemm.SelectMany(g => new[] { g.ManagedGflops, g.OpenBlasGflops ?? 0 }).ToList();
         if (rates.Count == 0)
         {
-            var large = MeasureGemm(1024);
+            var large = MeasureGemm(512); // --no-gemm: one mid-size product per implementation, a lower (safer) limit than the table's best
             rates.AddRange([large.ManagedGflops, large.OpenBlasGflops ?? 0]);
         }
         return new MachineLimitsResult(peak, bits, rates.Max() * 1e9, bandwidth);

@@ -17,6 +17,9 @@ public sealed record CpuBackendOptions
     /// <summary>Where GEMM calibrations are cached; null = <c>RETAIN_CACHE_DIR</c>, else <c>~/.cache/retain</c>.</summary>
     public string? GemmCalibrationDirectory { get; init; }
 
+    /// <summary>Calibrate the GEMM choice again even when a calibration for this machine is cached (<c>retain doctor --recalibrate</c>).</summary>
+    public bool RecalibrateGemm { get; init; }
+
     /// <summary>Vector width of the managed GEMM in bits (256 or 512); 0 picks the widest accelerated one.</summary>
     public int ManagedGemmVectorWidth { get; init; }
 }
@@ -78,7 +81,7 @@ public sealed unsafe class CpuBackend : IBackend
         {
             using var timer = new StopwatchGemmTimer(GemmShapeClass.MaxElements);
             return new GemmCalibrator(timer).Calibrate(key, [managed, openBlas]);
-        });
+        }, refresh: options.RecalibrateGemm);
         return new CalibratedGemm(managed, openBlas, library, calibration);
     }
 

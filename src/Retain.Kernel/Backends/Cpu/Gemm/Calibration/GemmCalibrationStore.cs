@@ -30,11 +30,15 @@ internal sealed class GemmCalibrationStore(string directory)
     }
 
     /// <summary>The cached calibration of <paramref name="machineKey"/>, or a new one from <paramref name="calibrate"/>.</summary>
-    public GemmCalibration GetOrCalibrate(string machineKey, Func<GemmCalibration> calibrate, bool useProcessCache = true)
+    /// <param name="machineKey">What the calibration depends on.</param>
+    /// <param name="calibrate">Runs a new calibration.</param>
+    /// <param name="useProcessCache">Reuse what this process already calibrated or read.</param>
+    /// <param name="refresh">Calibrate again whatever is cached, and replace the cache.</param>
+    public GemmCalibration GetOrCalibrate(string machineKey, Func<GemmCalibration> calibrate, bool useProcessCache = true, bool refresh = false)
     {
         string path = PathOf(machineKey);
-        if (useProcessCache && Process.TryGetValue(path, out var known) && known.MachineKey == machineKey) return known;
-        var calibration = TryRead(path, machineKey);
+        if (!refresh && useProcessCache && Process.TryGetValue(path, out var known) && known.MachineKey == machineKey) return known;
+        var calibration = refresh ? null : TryRead(path, machineKey);
         if (calibration is null)
         {
             calibration = calibrate();

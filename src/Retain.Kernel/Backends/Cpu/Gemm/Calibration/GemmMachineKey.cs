@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -24,7 +25,9 @@ internal static class GemmMachineKey
         $"threads={threads}",
         $"openblas={openBlas?.Version ?? "none"}",
         $"runtime={RuntimeInformation.FrameworkDescription}",
-        $"kernel={typeof(GemmMachineKey).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"}");
+        $"kernel={typeof(GemmMachineKey).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"}",
+        // A Debug build of the kernel runs the managed GEMM unoptimised: its rates are not a Release build's.
+        $"jit-optimized={typeof(GemmMachineKey).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled != true}");
 
     private static string CpuModel()
     {

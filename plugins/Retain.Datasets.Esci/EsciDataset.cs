@@ -19,7 +19,8 @@ public sealed class EsciDataset(EsciOptions options) : IDataset
         var issues = new RowIssues(options.BadRows, report);
         string examplesPath = context.Data.Resolve(options.ExamplesPath);
         string? productsPath = options.ProductsPath is { Length: > 0 } p ? context.Data.Resolve(p) : null;
-        var sample = EsciReader.Read(examplesPath, productsPath, options, options.Seed ?? context.Seed, issues, report);
+        string? sourcesPath = SourcesPath(context, report);
+        var sample = EsciReader.Read(examplesPath, productsPath, sourcesPath, options, options.Seed ?? context.Seed, issues, report);
         return new DatasetSplits
         {
             Train = sample.Train.Select(ToExample).ToList(),
@@ -27,6 +28,16 @@ public sealed class EsciDataset(EsciOptions options) : IDataset
             Test = sample.Test.Select(ToExample).ToList(),
             Report = report,
         };
+    }
+
+    /// <summary>The sources file: the configured one (which must exist), or none when the default is absent.</summary>
+    private string? SourcesPath(DatasetLoadContext context, DataReport report)
+    {
+        if (options.SourcesPath is not { Length: > 0 } path) return null;
+        if (path != EsciOptions.DefaultSourcesPath) return context.Data.Resolve(path);
+        var found = context.Data.TryResolve(path);
+        if (found is null) report.Notes.Add($"no {path}: examples carry no query_source.");
+        return found;
     }
 
     /// <inheritdoc />
@@ -50,6 +61,7 @@ public sealed class EsciDataset(EsciOptions options) : IDataset
                 ["query_id"] = row.QueryId,
                 ["product_id"] = row.ProductId,
                 ["product_locale"] = row.Locale,
+                ["query_source"] = row.QuerySource,
                 [EsciEvaluator.LabelKey] = row.Label,
             },
         };

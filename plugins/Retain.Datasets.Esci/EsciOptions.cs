@@ -26,14 +26,21 @@ public enum EsciVersion
 /// <summary>Options of the <c>esci</c> dataset.</summary>
 public sealed class EsciOptions
 {
+    /// <summary>The default <see cref="SourcesPath"/>, used only when it exists.</summary>
+    public const string DefaultSourcesPath = "esci/shopping_queries_dataset_sources.csv";
+
     /// <summary>Examples file.</summary>
-    [Description("Shopping Queries examples exported as CSV or JSONL (example_id, query, product_id, product_locale, esci_label, small_version, large_version, split); may already carry the product columns.")]
+    [Description("Shopping Queries examples (example_id, query, query_id, product_id, product_locale, esci_label, small_version, large_version, split): the published shopping_queries_dataset_examples.parquet, a CSV/JSONL export, or a folder of shards; may already carry the product columns.")]
     [Required(AllowEmptyStrings = false)]
-    public string ExamplesPath { get; set; } = "esci/shopping_queries_dataset_examples.jsonl";
+    public string ExamplesPath { get; set; } = "esci/shopping_queries_dataset_examples.parquet";
 
     /// <summary>Products file.</summary>
-    [Description("Shopping Queries products exported as CSV or JSONL, joined on (product_locale, product_id); unset when ExamplesPath already has the product columns.")]
-    public string? ProductsPath { get; set; } = "esci/shopping_queries_dataset_products.jsonl";
+    [Description("Shopping Queries products (shopping_queries_dataset_products.parquet, a CSV/JSONL export or shards), left-joined on (product_locale, product_id) as the dataset's README does; unset when ExamplesPath already has the product columns.")]
+    public string? ProductsPath { get; set; } = "esci/shopping_queries_dataset_products.parquet";
+
+    /// <summary>Query sources file.</summary>
+    [Description("shopping_queries_dataset_sources.csv (query_id, source): each example's query_source metadata. The default is used when it exists; a path you set must exist; empty: none.")]
+    public string? SourcesPath { get; set; } = DefaultSourcesPath;
 
     /// <summary>Version filter.</summary>
     [Description("Small (small_version = 1) or Large (large_version = 1, every row). The paper does not say; Large is the default.")]
@@ -99,7 +106,7 @@ public sealed class EsciOptionsValidator : IValidateOptions<EsciOptions>
     public ValidateOptionsResult Validate(string? name, EsciOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ExamplesPath)) failures.Add("examplesPath: set the Shopping Queries examples export (CSV or JSONL).");
+        if (string.IsNullOrWhiteSpace(options.ExamplesPath)) failures.Add("examplesPath: set the Shopping Queries examples (shopping_queries_dataset_examples.parquet, or a CSV/JSONL export).");
         if (options.ProductFields.Count == 0) failures.Add("productFields: name at least one product column (e.g. product_title).");
         foreach (var field in options.ProductFields.Where(f => !KnownProductFields.Contains(f)))
         {

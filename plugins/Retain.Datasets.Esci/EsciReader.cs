@@ -26,7 +26,14 @@ public static class EsciReader
     private static readonly string[] ExampleFields = ["example_id", "query", "product_id", "product_locale", "esci_label", "split"];
 
     /// <summary>Reads and samples.</summary>
-    public static EsciSample Read(string examplesPath, string? productsPath, EsciOptions options, int seed, RowIssues issues, DataReport report)
+    /// <param name="examplesPath">The examples: a file (Parquet, Arrow, CSV, JSONL, JSON) or a folder of shards.</param>
+    /// <param name="productsPath">The products in the same forms, or null when the examples carry the product columns.</param>
+    /// <param name="sourcesPath">shopping_queries_dataset_sources.csv (query_id, source), or null.</param>
+    /// <param name="options">The dataset options.</param>
+    /// <param name="seed">The sampling seed.</param>
+    /// <param name="issues">Bad rows.</param>
+    /// <param name="report">Counts and notes.</param>
+    public static EsciSample Read(string examplesPath, string? productsPath, string? sourcesPath, EsciOptions options, int seed, RowIssues issues, DataReport report)
     {
         string versionField = options.Version == EsciVersion.Small ? "small_version" : "large_version";
         var locales = new HashSet<string>(options.Locales, StringComparer.OrdinalIgnoreCase);
@@ -34,9 +41,10 @@ public static class EsciReader
         var test = new SeededSampler(seed, options.TestSize);
         long outside = 0;
 
+        var files = DataFiles.Of(examplesPath, DataSplit.Train);
         var required = ExampleFields.Append(versionField).ToList();
-        if (productsPath is null && DataRecords.IsCsv(examplesPath)) required.AddRange(options.ProductFields);
-        foreach (var record in DataRecords.Read(examplesPath, required, issues, report))
+        if (productsPath is null && files.All(f => DataRecords.IsCsv(f) || DataSources.IsTable(f))) required.AddRange(options.ProductFields);
+        foreach (var record in DataSources.ReadFields(files, required, issues, report))
         {
             string? problem;
             bool? isTest;
@@ -49,25 +57,26 @@ public static class EsciReader
             {
                 (problem, isTest, exampleId) = (e.Message, null, "");
             }
-            if (problem is not null) { issues.Reject(examplesPath, record.Line, problem); continue; }
+            if (problem is not null) { issues.Reject(record.File, record.Line, problem); continue; }
             if (isTest is null) { outside++; continue; }
-            (isTest.Value ? test : train).Offer(exampleId, record.Line);
+            (isTest.Value ? test : train).Offer(exampleId, Position(files, record));
         }
 
         var trainRanked = train.Ranked();
-        var validationLines = trainRanked.Take(options.ValidationSize).ToHashSet();
-        var trainLines = trainRanked.Skip(options.ValidationSize).ToHashSet();
-        var testLines = test.Ranked().ToHashSet();
+        var validationRows = trainRanked.Take(options.ValidationSize).ToHashSet();
+        var trainRows = trainRanked.Skip(options.ValidationSize).ToHashSet();
+        var testRows = test.Ranked().ToHashSet();
         report.Notes.Add($"{examplesPath}: {train.Offered} train-split and {test.Offered} test-split rows in locales [{string.Join(", ", options.Locales)}] with {versionField} = 1"
-            + $" ({outside} other rows left out by configuration); sampled {trainLines.Count} train + {validationLines.Count} validation and {testLines.Count} test rows, seed {seed}, ranked by StableHash of example_id.");
+            + $" ({outside} other rows left out by configuration); sampled {trainRows.Count} train + {validationRows.Count} validation and {testRows.Count} test rows, seed {seed}, ranked by StableHash of example_id.");
 
-        var chosen = ReadChosen(examplesPath, validationLines.Concat(trainLines).Concat(testLines).ToHashSet(), options, productsPath is null);
+        var chosen = ReadChosen(files, validationRows.Concat(trainRows).Concat(testRows).ToHashSet(), options, productsPath is null);
         if (productsPath is not null) JoinProducts(productsPath, chosen.Values, options, issues, report);
+        var sources = sourcesPath is null ? null : EsciSources.Read(sourcesPath, report);
 
-        List<EsciRow> Part(HashSet<long> lines, bool needsRationale)
+        List<EsciRow> Part(HashSet<long> positions, bool needsRationale)
         {
             var part = new List<EsciRow>();
-            foreach (var row in lines.Order().Select(l => chosen[l]))
+            foreach (var row in positions.Order().Select(p => chosen[p]))
             {
                 string? problem = row.ProductInfo.Length == 0
                     ? productsPath is null
@@ -76,14 +85,18 @@ public static class EsciReader
                     : needsRationale && string.IsNullOrWhiteSpace(row.Rationale)
                         ? $"empty target: no rationale in '{options.RationaleField}' (Cot variant)"
                         : null;
-                if (problem is null) part.Add(row);
-                else issues.Reject(row.File, row.Line, problem);
+                if (problem is not null)
+                {
+                    issues.Reject(row.File, row.Line, problem);
+                    continue;
+                }
+                part.Add(sources is null ? row : row with { QuerySource = sources.GetValueOrDefault(row.QueryId, "") });
             }
             return part;
         }
 
         bool cot = options.Variant == EsciVariant.Cot;
-        var sample = new EsciSample(Part(trainLines, cot), Part(validationLines, false), Part(testLines, false));
+        var sample = new EsciSample(Part(trainRows, cot), Part(validationRows, false), Part(testRows, false));
         foreach (var (name, rows) in new[] { ("train", sample.Train), ("validation", sample.Validation), ("test", sample.Test) })
         {
             report.Notes.Add($"{name} labels: " + string.Join(", ", EsciLabels.Names.Select(l => $"{l} {rows.Count(r => r.Label == l)}")));
@@ -91,8 +104,17 @@ public static class EsciReader
         return sample;
     }
 
+    /// <summary>A row's place in the examples: its file's index and its line, ordered as the files are read.</summary>
+    private static long Position(IReadOnlyList<string> files, SourceRow row) => ((long)IndexOf(files, row.File) << 32) | (uint)row.Line;
+
+    private static int IndexOf(IReadOnlyList<string> files, string file)
+    {
+        for (int i = 0; i < files.Count; i++) if (files[i] == file) return i;
+        throw new InvalidOperationException($"{file} is not one of the examples files.");
+    }
+
     /// <summary>Why a row is unusable, or whether it is a test row (null: outside the configured locales/version).</summary>
-    private static (string? Problem, bool? IsTest, string ExampleId) Check(DataRecord record, string versionField, HashSet<string> locales)
+    private static (string? Problem, bool? IsTest, string ExampleId) Check(SourceRow record, string versionField, HashSet<string> locales)
     {
         string locale = record.Field("product_locale")?.Trim() ?? "";
         if (locales.Count > 0 && !locales.Contains(locale)) return (null, null, "");
@@ -120,14 +142,15 @@ public static class EsciReader
         };
     }
 
-    private static Dictionary<long, EsciRow> ReadChosen(string path, HashSet<long> lines, EsciOptions options, bool productsInline)
+    private static Dictionary<long, EsciRow> ReadChosen(IReadOnlyList<string> files, HashSet<long> positions, EsciOptions options, bool productsInline)
     {
         var chosen = new Dictionary<long, EsciRow>();
         // Every problem was reported by the first pass; chosen rows are valid.
         var quiet = new DataReport();
-        foreach (var record in DataRecords.Read(path, [], new RowIssues(BadRowPolicy.Skip, quiet), quiet))
+        foreach (var record in DataSources.ReadFields(files, [], new RowIssues(BadRowPolicy.Skip, quiet), quiet))
         {
-            if (!lines.Contains(record.Line)) continue;
+            long position = Position(files, record);
+            if (!positions.Contains(position)) continue;
             var row = new EsciRow
             {
                 ExampleId = record.Field("example_id")!.Trim(),
@@ -137,11 +160,11 @@ public static class EsciReader
                 Locale = record.Field("product_locale")!.Trim(),
                 Label = EsciLabels.Parse(record.Field("esci_label")!)!,
                 Rationale = options.Variant == EsciVariant.Cot ? record.Field(options.RationaleField) : null,
-                File = path,
+                File = record.File,
                 Line = record.Line,
             };
             if (productsInline) row.ProductInfo = EsciPrompts.ProductInfo(options.ProductFields, record.Field);
-            chosen[record.Line] = row;
+            chosen[position] = row;
         }
         return chosen;
     }
@@ -152,9 +175,10 @@ public static class EsciReader
         var productReport = new DataReport();
         int duplicates = 0;
         var found = new HashSet<(string, string)>();
+        var files = DataFiles.Of(path, DataSplit.Train);
         var required = new List<string> { "product_id", "product_locale" };
-        if (DataRecords.IsCsv(path)) required.AddRange(options.ProductFields);
-        foreach (var record in DataRecords.Read(path, required, issues, productReport))
+        if (files.All(f => DataRecords.IsCsv(f) || DataSources.IsTable(f))) required.AddRange(options.ProductFields);
+        foreach (var record in DataSources.ReadFields(files, required, issues, productReport))
         {
             string? info;
             (string, string) key;
@@ -168,7 +192,7 @@ public static class EsciReader
             }
             catch (FormatException e)
             {
-                issues.Reject(path, record.Line, e.Message);
+                issues.Reject(record.File, record.Line, e.Message);
             }
         }
         report.Notes.Add($"{path}: read {productReport.RowsRead.ToString(CultureInfo.InvariantCulture)} product rows, found {found.Count} of the {wanted.Count} products needed"

@@ -17,6 +17,8 @@ public sealed record EsciRow
     public required string Label { get; init; }
     /// <summary>The rationale (CoT variant), or null.</summary>
     public string? Rationale { get; init; }
+    /// <summary>How the query was collected (shopping_queries_dataset_sources.csv), or empty.</summary>
+    public string QuerySource { get; init; } = "";
     /// <summary>Product information as shown in the prompt.</summary>
     public string ProductInfo { get; set; } = "";
     /// <summary>The examples file.</summary>

@@ -17,20 +17,29 @@ public enum FormatEvaluation
     Extractor,
 }
 
+/// <summary>Which assistant turns of a multi-turn row are trained on.</summary>
+public enum SupervisedTurns
+{
+    /// <summary>Only the final assistant turn; earlier turns are context (LLaMA-Factory's mask_history).</summary>
+    Last,
+    /// <summary>Every assistant turn (TRL's assistant_only_loss, LLaMA-Factory's default for multi-turn data).</summary>
+    All,
+}
+
 /// <summary>Options every format dataset shares: files, splits, prompt, grading, bad rows.</summary>
 public abstract class FormatOptions
 {
     /// <summary>Training file.</summary>
-    [Description("The data file (JSONL, or a JSON array). Without ValidationPath/TestPath it is also the source of those splits.")]
+    [Description("The data: a JSONL, JSON-array, Parquet or Arrow IPC file, a folder of shards, or a dataset folder (a hub-cache datasets--org--name folder too) whose train files are chosen by name (train-00000-of-00002.parquet, train/data-00000-of-00001.arrow). Without ValidationPath/TestPath it is also the source of those splits: a dataset folder's validation and test files, else a held-out share.")]
     [Required(AllowEmptyStrings = false)]
     public string TrainPath { get; set; } = "";
 
     /// <summary>Validation file.</summary>
-    [Description("Validation file in the same format; unset: ValidationFraction of TrainPath.")]
+    [Description("Validation file or folder in the same format; unset: TrainPath's validation files when it is a dataset folder that has them, else ValidationFraction of TrainPath.")]
     public string? ValidationPath { get; set; }
 
     /// <summary>Test file.</summary>
-    [Description("Test file in the same format; unset: TestFraction of TrainPath.")]
+    [Description("Test file or folder in the same format; unset: TrainPath's test files when it is a dataset folder that has them, else TestFraction of TrainPath.")]
     public string? TestPath { get; set; }
 
     /// <summary>Validation share when there is no validation file.</summary>
@@ -54,6 +63,15 @@ public abstract class FormatOptions
     /// <summary>Reference field.</summary>
     [Description("Row field holding the answer to grade against; rows without it are graded against their target.")]
     public string ReferenceField { get; set; } = "reference";
+
+    /// <summary>Id column.</summary>
+    [Description("Row field holding the example id; rows without it are named file:line.")]
+    [Required(AllowEmptyStrings = false)]
+    public string IdField { get; set; } = "id";
+
+    /// <summary>Which assistant turns are supervised.</summary>
+    [Description("Multi-turn rows (chat messages, Alpaca history): Last trains on the final assistant turn only (earlier turns are context), All on every assistant turn.")]
+    public SupervisedTurns SupervisedTurns { get; set; } = SupervisedTurns.Last;
 
     /// <summary>Grading rule.</summary>
     [Description("ExactMatch, Regex (Pattern) or Extractor (an answer-extractor component named by Extractor).")]
@@ -89,11 +107,78 @@ public abstract class FormatOptions
     public BadRowPolicy BadRows { get; set; } = BadRowPolicy.Fail;
 }
 
-/// <summary>Options of the <c>jsonl</c> dataset.</summary>
-public sealed class JsonlOptions : FormatOptions;
+/// <summary>Options of the <c>jsonl</c> dataset: the chat columns and message keys.</summary>
+public sealed class JsonlOptions : FormatOptions
+{
+    /// <summary>Messages column.</summary>
+    [Description("Row field holding the conversation, a list of messages (ShareGPT data: conversations).")]
+    [Required(AllowEmptyStrings = false)]
+    public string MessagesField { get; set; } = "messages";
 
-/// <summary>Options of the <c>alpaca</c> dataset.</summary>
-public sealed class AlpacaOptions : FormatOptions;
+    /// <summary>Prompt column.</summary>
+    [Description("Row field holding the prompt of prompt/completion rows (a string or a list of messages).")]
+    [Required(AllowEmptyStrings = false)]
+    public string PromptField { get; set; } = "prompt";
+
+    /// <summary>Completion column.</summary>
+    [Description("Row field holding the completion of prompt/completion rows (a string or one assistant message).")]
+    [Required(AllowEmptyStrings = false)]
+    public string CompletionField { get; set; } = "completion";
+
+    /// <summary>Role key of a message.</summary>
+    [Description("Key of a message's role (ShareGPT: from).")]
+    [Required(AllowEmptyStrings = false)]
+    public string RoleKey { get; set; } = "role";
+
+    /// <summary>Content key of a message.</summary>
+    [Description("Key of a message's text (ShareGPT: value).")]
+    [Required(AllowEmptyStrings = false)]
+    public string ContentKey { get; set; } = "content";
+
+    /// <summary>User role name.</summary>
+    [Description("Role name of user messages (ShareGPT: human).")]
+    [Required(AllowEmptyStrings = false)]
+    public string UserRole { get; set; } = "user";
+
+    /// <summary>Assistant role name.</summary>
+    [Description("Role name of assistant messages (ShareGPT: gpt).")]
+    [Required(AllowEmptyStrings = false)]
+    public string AssistantRole { get; set; } = "assistant";
+
+    /// <summary>System role name.</summary>
+    [Description("Role name of system messages.")]
+    [Required(AllowEmptyStrings = false)]
+    public string SystemRole { get; set; } = "system";
+}
+
+/// <summary>Options of the <c>alpaca</c> dataset: its columns.</summary>
+public sealed class AlpacaOptions : FormatOptions
+{
+    /// <summary>Instruction column.</summary>
+    [Description("Row field holding the instruction.")]
+    [Required(AllowEmptyStrings = false)]
+    public string InstructionField { get; set; } = "instruction";
+
+    /// <summary>Input column.</summary>
+    [Description("Row field holding the optional input, joined to the instruction with a newline.")]
+    [Required(AllowEmptyStrings = false)]
+    public string InputField { get; set; } = "input";
+
+    /// <summary>Output column.</summary>
+    [Description("Row field holding the target response.")]
+    [Required(AllowEmptyStrings = false)]
+    public string OutputField { get; set; } = "output";
+
+    /// <summary>System column.</summary>
+    [Description("Row field holding an optional system message.")]
+    [Required(AllowEmptyStrings = false)]
+    public string SystemField { get; set; } = "system";
+
+    /// <summary>History column.</summary>
+    [Description("Row field holding optional earlier turns, a list of [instruction, response] pairs.")]
+    [Required(AllowEmptyStrings = false)]
+    public string HistoryField { get; set; } = "history";
+}
 
 /// <summary>Checks the <see cref="FormatOptions"/> rules that span several options.</summary>
 public sealed class FormatOptionsValidator<TOptions> : IValidateOptions<TOptions> where TOptions : FormatOptions

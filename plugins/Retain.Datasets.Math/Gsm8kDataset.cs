@@ -22,8 +22,8 @@ public sealed class Gsm8kDataset(Gsm8kOptions options) : IDataset
         int seed = options.Seed ?? context.Seed;
         string trainPath = context.Data.Resolve(options.TrainPath);
         string testPath = context.Data.Resolve(options.TestPath);
-        var train = MathFiles.ReadGsm8k(trainPath, issues, report);
-        var test = MathFiles.ReadGsm8k(testPath, issues, report);
+        var train = MathFiles.ReadGsm8k(trainPath, DataSplit.Train, issues, report);
+        var test = MathFiles.ReadGsm8k(testPath, DataSplit.Test, issues, report);
         var parts = SeededSplit.Split(train, p => p.Question, seed, options.ValidationFraction, 0);
         report.Notes.Add($"validation: {options.ValidationFraction:0.###} of {trainPath} (seed {seed}, rows ranked by StableHash of the question); test: {testPath}.");
         if (!options.KeepCalculatorAnnotations) report.Notes.Add("calculator annotations <<...>> removed from targets.");

@@ -20,15 +20,16 @@ public static partial class MathFiles
     /// GSM8K JSONL: <c>question</c>, <c>answer</c> (the solution ending in <c>#### N</c>). The final answer is what
     /// follows the last <c>#### </c>; a row without one, or with an empty question or answer, is rejected.
     /// </summary>
-    public static List<MathProblem> ReadGsm8k(string path, RowIssues issues, DataReport report)
+    public static List<MathProblem> ReadGsm8k(string path, DataSplit split, RowIssues issues, DataReport report)
     {
         var problems = new List<MathProblem>();
-        string name = Path.GetFileNameWithoutExtension(path);
-        foreach (var record in JsonRecords.Read(path, report))
+        var files = Files(path, split, ["question", "answer"]);
+        foreach (var record in DataSources.ReadJson(files, report))
         {
+            string name = Path.GetFileNameWithoutExtension(record.File);
             if (record.Error is not null)
             {
-                issues.Reject(path, record.Line, record.Error);
+                issues.Reject(record.File, record.Line, record.Error);
                 continue;
             }
             string? question, answer;
@@ -39,15 +40,15 @@ public static partial class MathFiles
             }
             catch (FormatException e)
             {
-                issues.Reject(path, record.Line, e.Message);
+                issues.Reject(record.File, record.Line, e.Message);
                 continue;
             }
-            if (string.IsNullOrWhiteSpace(question)) { issues.Reject(path, record.Line, "missing or empty 'question'"); continue; }
-            if (string.IsNullOrWhiteSpace(answer)) { issues.Reject(path, record.Line, "empty target: missing or empty 'answer'"); continue; }
+            if (string.IsNullOrWhiteSpace(question)) { issues.Reject(record.File, record.Line, "missing or empty 'question'"); continue; }
+            if (string.IsNullOrWhiteSpace(answer)) { issues.Reject(record.File, record.Line, "empty target: missing or empty 'answer'"); continue; }
             int marker = answer.LastIndexOf("#### ", StringComparison.Ordinal);
             string final = marker < 0 ? "" : answer[(marker + 5)..].Trim();
-            if (final.Length == 0) { issues.Reject(path, record.Line, "the answer has no final '#### N' line to grade against"); continue; }
-            problems.Add(new MathProblem($"{name}:{record.Line}", question, answer, final, $"{Path.GetFileName(path)}:{record.Line}", ""));
+            if (final.Length == 0) { issues.Reject(record.File, record.Line, "the answer has no final '#### N' line to grade against"); continue; }
+            problems.Add(new MathProblem($"{name}:{record.Line}", question, answer, final, $"{Path.GetFileName(record.File)}:{record.Line}", ""));
         }
         return problems;
     }
@@ -62,12 +63,13 @@ public static partial class MathFiles
         var problems = new List<MathProblem>();
         var keep = new HashSet<string>(types, StringComparer.Ordinal);
         int otherTypes = 0;
-        string name = Path.GetFileNameWithoutExtension(path);
-        foreach (var record in JsonRecords.Read(path, report))
+        var files = Files(path, DataSplit.Train, ["query", "response"]);
+        foreach (var record in DataSources.ReadJson(files, report))
         {
+            string name = Path.GetFileNameWithoutExtension(record.File);
             if (record.Error is not null)
             {
-                issues.Reject(path, record.Line, record.Error);
+                issues.Reject(record.File, record.Line, record.Error);
                 continue;
             }
             string? query, response, type;
@@ -79,19 +81,27 @@ public static partial class MathFiles
             }
             catch (FormatException e)
             {
-                issues.Reject(path, record.Line, e.Message);
+                issues.Reject(record.File, record.Line, e.Message);
                 continue;
             }
             if (keep.Count > 0 && !keep.Contains(type)) { otherTypes++; continue; }
-            if (string.IsNullOrWhiteSpace(query)) { issues.Reject(path, record.Line, "missing or empty 'query'"); continue; }
-            if (string.IsNullOrWhiteSpace(response)) { issues.Reject(path, record.Line, "empty target: missing or empty 'response'"); continue; }
+            if (string.IsNullOrWhiteSpace(query)) { issues.Reject(record.File, record.Line, "missing or empty 'query'"); continue; }
+            if (string.IsNullOrWhiteSpace(response)) { issues.Reject(record.File, record.Line, "empty target: missing or empty 'response'"); continue; }
             var answers = AnswerIsPattern().Matches(response);
             string final = answers.Count == 0 ? "" : answers[^1].Groups[1].Value.Trim();
-            if (final.Length == 0) { issues.Reject(path, record.Line, "the response has no final 'The answer is: ...' to grade against"); continue; }
-            problems.Add(new MathProblem($"{name}:{record.Line}", query, response, final, $"{Path.GetFileName(path)}:{record.Line}", type));
+            if (final.Length == 0) { issues.Reject(record.File, record.Line, "the response has no final 'The answer is: ...' to grade against"); continue; }
+            problems.Add(new MathProblem($"{name}:{record.Line}", query, response, final, $"{Path.GetFileName(record.File)}:{record.Line}", type));
         }
         if (otherTypes > 0) report.Notes.Add($"{otherTypes} rows of {path} have a type outside Types ({string.Join(", ", keep)}) and were left out by configuration.");
         return problems;
+    }
+
+    /// <summary>The files of <paramref name="path"/> for <paramref name="split"/> (a file, or a dataset folder's split files), checked for the columns.</summary>
+    private static IReadOnlyList<string> Files(string path, DataSplit split, IReadOnlyCollection<string> columns)
+    {
+        var files = DataFiles.Require(path, split);
+        foreach (var file in files) DataSources.RequireColumns(file, "", columns);
+        return files;
     }
 
     /// <summary>The solution without GSM8K's calculator annotations (<c>&lt;&lt;48/2=24&gt;&gt;</c>).</summary>

@@ -23,7 +23,7 @@ public sealed class MetaMathQaDataset(MetaMathQaOptions options) : IDataset
         string trainPath = context.Data.Resolve(options.TrainPath);
         string testPath = context.Data.Resolve(options.TestPath);
         var train = MathFiles.ReadMetaMathQa(trainPath, options.Types, issues, report);
-        var test = MathFiles.ReadGsm8k(testPath, issues, report);
+        var test = MathFiles.ReadGsm8k(testPath, DataSplit.Test, issues, report);
         var parts = SeededSplit.Split(train, p => p.Question, seed, options.ValidationFraction, 0);
         report.Notes.Add($"validation: {options.ValidationFraction:0.####} of {trainPath} (seed {seed}, rows ranked by StableHash of the query); test: GSM8K {testPath}.");
         return new DatasetSplits

@@ -29,12 +29,12 @@ public sealed class MedCalcDataset(MedCalcOptions options) : IDataset
             : null;
 
         string testPath = context.Data.Resolve(options.TestPath);
-        var testRows = MedCalcRow.ReadAll(testPath, issues, report, needsExplanation);
+        var testRows = MedCalcRow.ReadAll(testPath, DataSplit.Test, issues, report, needsExplanation);
         SplitParts<MedCalcRow> parts;
         if (options.TrainPath is { } trainOption)
         {
             string trainPath = context.Data.Resolve(trainOption);
-            var trainRows = MedCalcRow.ReadAll(trainPath, issues, report, needsExplanation);
+            var trainRows = MedCalcRow.ReadAll(trainPath, DataSplit.Train, issues, report, needsExplanation);
             var train = SeededSplit.Split(trainRows, r => r.SplitKey, seed, options.ValidationFraction, 0, Stratum);
             parts = new SplitParts<MedCalcRow>(train.Train, train.Validation, testRows);
             report.Notes.Add($"train/validation from {trainPath} (validation: {options.ValidationFraction:0.###} per calculator, seed {seed}); test = all of {testPath}.");

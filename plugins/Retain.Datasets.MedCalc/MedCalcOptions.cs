@@ -9,12 +9,12 @@ namespace Retain.Datasets.MedCalc;
 public sealed class MedCalcOptions
 {
     /// <summary>The test CSV.</summary>
-    [Description("MedCalc-Bench test CSV (14 columns), resolved against the data roots. Without TrainPath it is split into train/validation/test.")]
+    [Description("MedCalc-Bench test data (14 columns): test_data.csv, the Hub's data/test-00000-of-00001.parquet, or the dataset folder (a hub-cache datasets--ncbi--MedCalc-Bench-v1.0 folder too), whose test files are used. Without TrainPath it is split into train/validation/test.")]
     [Required(AllowEmptyStrings = false)]
     public string TestPath { get; set; } = "medcalc_bench/test_data.csv";
 
     /// <summary>The train CSV, when available.</summary>
-    [Description("MedCalc-Bench train CSV (same columns; from the Hugging Face hub). When set, train and validation come from it and the whole TestPath file is the test split.")]
+    [Description("MedCalc-Bench train data (same columns): a CSV or Parquet file, or the dataset folder, whose train files are used. When set, train and validation come from it and the whole test data is the test split.")]
     public string? TrainPath { get; set; }
 
     /// <summary>Validation share.</summary>

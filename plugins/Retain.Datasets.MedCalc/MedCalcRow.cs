@@ -6,7 +6,7 @@ using Retain.Datasets.Reading;
 
 namespace Retain.Datasets.MedCalc;
 
-/// <summary>One row of a MedCalc-Bench CSV (the 14 columns of <c>test_data.csv</c>; the train CSV has the same).</summary>
+/// <summary>One row of MedCalc-Bench (the 14 columns of <c>test_data.csv</c>; the train CSV and the Hub's Parquet files have the same).</summary>
 public sealed record MedCalcRow
 {
     /// <summary>Columns a row cannot do without.</summary>
@@ -56,43 +56,72 @@ public sealed record MedCalcRow
     /// truth, an empty explanation when <paramref name="needsExplanation"/>, and a ground truth or limits that
     /// evaluate.py could not grade against (so a bad row never silently scores zero).
     /// </summary>
-    public static List<MedCalcRow> ReadAll(string path, RowIssues issues, DataReport report, bool needsExplanation)
+    public static List<MedCalcRow> ReadAll(string path, DataSplit split, RowIssues issues, DataReport report, bool needsExplanation)
     {
         var rows = new List<MedCalcRow>();
-        foreach (var csv in CsvTable.Read(path, RequiredColumns, issues, report))
+        var files = DataFiles.Require(path, split);
+        foreach (var record in DataSources.ReadFields(files, RequiredColumns, issues, report))
         {
-            string idText = csv["Calculator ID"].Trim();
-            if (!int.TryParse(idText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id))
+            MedCalcRow row;
+            try
             {
-                issues.Reject(path, csv.Line, $"Calculator ID '{idText}' is not an integer");
+                if (FromRecord(record) is not { } parsed) continue;
+                row = parsed;
+            }
+            catch (FormatException e)
+            {
+                issues.Reject(record.File, record.Line, e.Message);
                 continue;
             }
-            var row = new MedCalcRow
-            {
-                File = path,
-                Line = csv.Line,
-                RowNumber = csv.Get("Row Number")?.Trim() is { Length: > 0 } number ? number : csv.Line.ToString(CultureInfo.InvariantCulture),
-                CalculatorId = id,
-                CalculatorName = csv["Calculator Name"].Trim(),
-                Category = csv["Category"].Trim(),
-                OutputType = csv.Get("Output Type")?.Trim() ?? "",
-                NoteId = csv["Note ID"].Trim(),
-                NoteType = csv.Get("Note Type")?.Trim() ?? "",
-                PatientNote = csv["Patient Note"],
-                Question = csv["Question"],
-                GroundTruthAnswer = csv["Ground Truth Answer"].Trim(),
-                LowerLimit = csv["Lower Limit"].Trim(),
-                UpperLimit = csv["Upper Limit"].Trim(),
-                Explanation = csv["Ground Truth Explanation"],
-            };
             if (row.Problem(needsExplanation) is { } problem)
             {
-                issues.Reject(path, csv.Line, problem);
+                issues.Reject(record.File, record.Line, problem);
                 continue;
             }
             rows.Add(row);
         }
         return rows;
+
+        MedCalcRow? FromRecord(SourceRow record)
+        {
+            string Value(string column) => record.Field(column) ?? "";
+            string idText = Value("Calculator ID").Trim();
+            if (!TryCalculatorId(idText, out int id))
+            {
+                issues.Reject(record.File, record.Line, $"Calculator ID '{idText}' is not an integer");
+                return null;
+            }
+            return new MedCalcRow
+            {
+                File = record.File,
+                Line = record.Line,
+                RowNumber = record.Field("Row Number")?.Trim() is { Length: > 0 } number ? number : record.Line.ToString(CultureInfo.InvariantCulture),
+                CalculatorId = id,
+                CalculatorName = Value("Calculator Name").Trim(),
+                Category = Value("Category").Trim(),
+                OutputType = Value("Output Type").Trim(),
+                NoteId = Value("Note ID").Trim(),
+                NoteType = Value("Note Type").Trim(),
+                PatientNote = Value("Patient Note"),
+                Question = Value("Question"),
+                GroundTruthAnswer = Value("Ground Truth Answer").Trim(),
+                LowerLimit = Value("Lower Limit").Trim(),
+                UpperLimit = Value("Upper Limit").Trim(),
+                Explanation = Value("Ground Truth Explanation"),
+            };
+        }
+    }
+
+    /// <summary>An integer id, also when a typed export stored it as a float (<c>12.0</c>).</summary>
+    private static bool TryCalculatorId(string text, out int id)
+    {
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out id)) return true;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value == Math.Floor(value) && Math.Abs(value) < int.MaxValue)
+        {
+            id = (int)value;
+            return true;
+        }
+        return false;
     }
 
     /// <summary>Why the row cannot be used, or null.</summary>

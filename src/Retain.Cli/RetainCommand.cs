@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Retain.Cli.Commands;
+using Retain.Hosting.Lifetime;
 
 namespace Retain.Cli;
 
@@ -33,6 +34,7 @@ public static class RetainCommand
             console.Error.WriteLine("Run 'retain --help' (or 'retain <verb> --help') for usage.");
             return ExitCodes.Usage;
         }
+        using var work = UnfinishedWork.Begin($"running 'retain {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(2))}'");
         return parse.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
     }
 }

@@ -7,28 +7,38 @@ using System.Text.Json;
 namespace Retain.Benchmarks.Code.Sandbox;
 
 /// <summary>
-/// Runs untrusted Python programs, one fresh <c>python3 -I -B</c> process each, fed the program on stdin by a small
-/// harness (<c>harness.py</c>) that confines itself before executing it the way HF <c>code_eval</c> does.
+/// Runs untrusted Python programs, one fresh sandbox each: <c>python3 -I -B</c> runs a trusted harness
+/// (<c>harness.py</c>, the job on stdin) that confines the sandbox and starts a second, fresh interpreter
+/// (<c>runner.py</c>) for the program, which it executes the way HF <c>code_eval</c> does.
 /// <list type="bullet">
+/// <item>The verdict: the harness writes "&lt;token&gt; &lt;outcome&gt;" to its stdout, which only the host reads. The
+/// runner is not a fork of the harness (the token never enters its memory), does not inherit that stdout (its own
+/// output goes to the host's capped stderr), and cannot reach the harness through /proc or ptrace (the harness is
+/// non-dumpable and the runner has another uid or no capabilities). The runner reports its outcome on a pipe; a
+/// second line there means the program wrote to it, and is a failure.</item>
 /// <item>Namespaces (when <c>unshare</c> works): <c>unshare --net --pid --fork --kill-child --mount-proc</c>
 /// (plus <c>--user --map-root-user</c> when not root). No network (an empty network namespace); a private /proc
-/// showing only the sandbox's processes; private tmpfs over /tmp, /var/tmp and /dev/shm; killing the process kills
-/// the namespace's init and so every process in it.</item>
-/// <item>Always: a clean environment (PATH, LANG, HOME only); when running as real root, a drop to an unprivileged
-/// uid (root ignores RLIMIT_NPROC and may write anywhere); RLIMIT_AS, RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_CPU,
-/// RLIMIT_CORE=0; a wall-clock kill of the whole tree at timeout + 1 s; output read up to a cap, then the process is
-/// killed; a temporary working directory deleted afterwards.</item>
+/// showing only the sandbox's processes; every mount read-only, with private tmpfs over /tmp, /var/tmp and /dev/shm,
+/// so nothing the program writes outlives it; killing the process kills the namespace's init and so every process in
+/// it.</item>
+/// <item>Always: a clean environment (PATH, LANG, HOME only); when running as real root, an unprivileged uid for the
+/// program (root ignores RLIMIT_NPROC and may write anywhere), otherwise no capabilities; RLIMIT_AS, RLIMIT_NPROC,
+/// RLIMIT_FSIZE, RLIMIT_CPU, RLIMIT_CORE=0; a wall-clock kill of the whole tree at timeout + 1 s; output read up to
+/// a cap, then the process is killed; a temporary working directory deleted afterwards.</item>
 /// </list>
 /// </summary>
 public sealed partial class PythonSandbox
 {
-    private static readonly Lazy<string> Harness = new(() =>
+    private static readonly Lazy<string> Harness = new(() => Resource("harness.py"));
+    private static readonly Lazy<string> Runner = new(() => Resource("runner.py"));
+
+    private static string Resource(string name)
     {
-        using var stream = typeof(PythonSandbox).Assembly.GetManifestResourceStream("Retain.Benchmarks.Code.harness.py")
-            ?? throw new InvalidOperationException("The sandbox harness is missing from the plugin assembly.");
+        using var stream = typeof(PythonSandbox).Assembly.GetManifestResourceStream("Retain.Benchmarks.Code." + name)
+            ?? throw new InvalidOperationException($"The sandbox's {name} is missing from the plugin assembly.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
-    });
+    }
 
     private static readonly object ProbeLock = new();
     private static readonly Dictionary<string, bool> ProbeCache = [];
@@ -70,7 +80,7 @@ public sealed partial class PythonSandbox
 
     /// <summary>A one-line description of the confinement, for records and logs.</summary>
     public string Description =>
-        (UsesNamespaces ? "namespaces(net,pid,mount" + (IsRoot ? "" : ",user") + ")" : "process-only") +
+        (UsesNamespaces ? "namespaces(net,pid,mount" + (IsRoot ? "" : ",user") + "), read-only mounts" : "process-only") +
         (IsRoot ? (_options.SandboxUid > 0 ? $", uid {_options.SandboxUid}" : ", fresh uid per program") : "") +
         $", timeout {_options.TimeoutSeconds}s, as {_options.MemoryMiB}MiB, nproc {_options.MaxProcesses}, fsize {_options.MaxFileMiB}MiB, output {_options.MaxOutputBytes}B";
 
@@ -122,7 +132,8 @@ public sealed partial class PythonSandbox
         };
         foreach (var arg in _prefix.Skip(1)) start.ArgumentList.Add(arg);
         if (_prefix.Length > 0) start.ArgumentList.Add(_python);
-        foreach (var arg in new[] { "-I", "-B", "-c", Harness.Value, "retain-sandbox-" + token }) start.ArgumentList.Add(arg);
+        // The token is on stdin, never on a command line: the program could read that in /proc.
+        foreach (var arg in new[] { "-I", "-B", "-c", Harness.Value, "retain-sandbox-harness" }) start.ArgumentList.Add(arg);
         start.Environment.Clear();
         start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
         start.Environment["LANG"] = "C.UTF-8";
@@ -135,6 +146,7 @@ public sealed partial class PythonSandbox
         {
             token,
             program,
+            runner = Runner.Value,
             timeout = _options.TimeoutSeconds,
             drop_to = uid,
             private_mounts = UsesNamespaces,

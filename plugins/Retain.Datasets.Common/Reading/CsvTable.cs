@@ -39,11 +39,15 @@ public static class CsvTable
     /// <param name="report">Counts rows read.</param>
     public static IEnumerable<CsvRow> Read(string path, IReadOnlyCollection<string> requiredColumns, RowIssues issues, DataReport report)
     {
+        var invalid = new InvalidUtf8.Cursor(InvalidUtf8.Find(path));
         using var reader = OpenText(path);
         IReadOnlyDictionary<string, int>? columns = null;
         int headerCount = 0;
-        foreach (var record in CsvRecords.Parse(reader))
+        foreach (var (parsed, lastLine) in WithLastLines(CsvRecords.Parse(reader)))
         {
+            var record = parsed;
+            // Decoding turned bad bytes into U+FFFD: such a record is rejected, never read as if it were intact.
+            if (!invalid.None && invalid.Within(record.Line, lastLine) is { } bad) record = record with { Fields = [], Error = bad.Describe(record.Line) };
             if (columns is null)
             {
                 if (record.Error is not null) throw new DataException($"{path}:{record.Line}: the header cannot be parsed: {record.Error}.");
@@ -54,7 +58,7 @@ public static class CsvTable
             report.RowsRead++;
             if (record.Error is not null)
             {
-                issues.Reject(path, record.Line, $"malformed CSV: {record.Error}");
+                issues.Reject(path, record.Line, record.Error.StartsWith("invalid UTF-8", StringComparison.Ordinal) ? record.Error : $"malformed CSV: {record.Error}");
                 continue;
             }
             if (record.Fields.Count != headerCount)
@@ -65,6 +69,18 @@ public static class CsvTable
             yield return new CsvRow(record.Line, columns, record.Fields);
         }
         if (columns is null) throw new DataException($"{path}: the file is empty; a CSV header with the columns {string.Join(", ", requiredColumns)} is expected.");
+    }
+
+    /// <summary>Each record with the last physical line it may span: the line before the next record starts (the end for the last).</summary>
+    private static IEnumerable<(CsvRecord Record, int LastLine)> WithLastLines(IEnumerable<CsvRecord> records)
+    {
+        CsvRecord? previous = null;
+        foreach (var record in records)
+        {
+            if (previous is not null) yield return (previous, record.Line - 1);
+            previous = record;
+        }
+        if (previous is not null) yield return (previous, int.MaxValue);
     }
 
     /// <summary>Opens a text file as UTF-8 (a BOM is honoured); a missing or unreadable file is a <see cref="DataException"/>.</summary>

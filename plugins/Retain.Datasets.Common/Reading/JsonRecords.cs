@@ -30,11 +30,21 @@ public static class JsonRecords
     /// <summary>Reads every record of <paramref name="path"/>.</summary>
     public static IEnumerable<JsonRecord> Parse(string path)
     {
+        var invalid = new InvalidUtf8.Cursor(InvalidUtf8.Find(path));
         using var reader = CsvTable.OpenText(path);
         var input = new CharStream(reader);
         SkipWhitespace(input);
         var records = input.Peek() == '[' ? ParseArray(input, path) : ParseLines(input);
-        foreach (var record in records) yield return record;
+        foreach (var record in records)
+        {
+            // The record's text was decoded with U+FFFD for bad bytes: never let such a row through as if it were intact.
+            if (!invalid.None && invalid.Within(record.Line, Math.Max(record.Line, input.Line - 1)) is { } bad)
+            {
+                yield return new JsonRecord(record.Line, default, bad.Describe(record.Line));
+                continue;
+            }
+            yield return record;
+        }
     }
 
     private static IEnumerable<JsonRecord> ParseLines(CharStream input)
@@ -126,8 +136,18 @@ public static class JsonRecords
         }
         catch (JsonException e)
         {
-            return new JsonRecord(line, default, $"invalid JSON: {e.Message}");
+            // System.Text.Json counts from the start of this one record and appends "LineNumber: 0 | BytePositionInLine: 82";
+            // say where in the file instead.
+            int recordLine = line + (int)(e.LineNumber ?? 0);
+            string where = e.BytePositionInLine is long column ? $" (line {recordLine}, byte {column + 1})" : "";
+            return new JsonRecord(line, default, $"invalid JSON{where}: {StripPosition(e.Message)}");
         }
+    }
+
+    private static string StripPosition(string message)
+    {
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd().TrimEnd('.');
     }
 
     private static void SkipWhitespace(CharStream input)

@@ -24,6 +24,12 @@ public sealed record Example
     /// </summary>
     public string ResponsePrefix { get; init; } = "";
 
+    /// <summary>
+    /// Whether the assistant messages inside <see cref="Prompt"/> (earlier turns of a multi-turn conversation) are
+    /// trained on as well as <see cref="Target"/>. False (the default): they are context, as every other prompt token.
+    /// </summary>
+    public bool SuperviseHistory { get; init; }
+
     /// <summary>What the evaluator grades against (a number, label, date, ...).</summary>
     public string Reference { get; init; } = "";
 

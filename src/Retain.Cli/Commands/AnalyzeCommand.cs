@@ -59,7 +59,7 @@ public static class AnalyzeCommand
             var measured = new List<TokenProbabilities>();
             foreach (var directory in parse.GetValue(models)!)
             {
-                using var loaded = LoadedModel.Load(directory, parse.GetValue(device)!, parse.GetValue(template));
+                using var loaded = LoadedModel.Load(ModelOptions.Resolve("--model", directory), parse.GetValue(device)!, parse.GetValue(template));
                 var encoder = new ExampleEncoder(loaded.Tokenizer, loaded.RequireTemplate(), Math.Min(parse.GetValue(maxLength), loaded.Language.MaxSequenceLength), OverLengthPolicy.Truncate);
                 measured.Add(TokenAnalysis.Measure(loaded, encoder, examples, Label(directory)));
             }

@@ -18,7 +18,7 @@ public static class DataCommand
     public static Command Create(CliConsole console)
     {
         var dataset = new Option<string>("--dataset") { Description = "Dataset plugin name (see 'retain plugins').", Required = true };
-        var path = new Option<string?>("--path") { Description = "The dataset's main file (its first *Path option: medcalc testPath, gsm8k trainPath, esci examplesPath, jsonl trainPath)." };
+        var path = new Option<string?>("--path") { Description = "The dataset's main data, its first *Path option (medcalc testPath, gsm8k trainPath, esci examplesPath, jsonl trainPath): a JSONL, JSON, CSV, Parquet or Arrow file, a shard folder or a dataset folder (a hub-cache datasets--org--name folder too)." };
         var option = new Option<string[]>("--option") { Description = "A dataset option, key=value (repeatable)." };
         var model = new Option<string?>("--model") { Description = "A model directory: adds token-length statistics with its tokenizer and chat template." };
         var template = new Option<string?>("--chat-template") { Description = "Chat template name when the model's cannot be recognised: " + string.Join(", ", ChatTemplate.Names) + "." };
@@ -42,8 +42,9 @@ public static class DataCommand
                 ["rejected"] = splits.Report.Rejected.Select(r => r.ToString()).ToList(),
                 ["notes"] = splits.Report.Notes,
             };
-            if (parse.GetValue(model) is { } modelDirectory)
+            if (parse.GetValue(model) is { } modelOption)
             {
+                var modelDirectory = ModelOptions.Resolve("--model", modelOption);
                 var encoder = new ExampleEncoder(Tokenizer.Load(modelDirectory), ChatTemplate.Load(modelDirectory, parse.GetValue(template)), parse.GetValue(maxLength), OverLengthPolicy.Drop);
                 report["tokens"] = new[] { ("train", splits.Train), ("validation", splits.Validation), ("test", splits.Test) }
                     .ToDictionary(s => s.Item1, s => TokenStatistics(encoder, s.Item2));

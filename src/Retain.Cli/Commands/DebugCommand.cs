@@ -49,8 +49,7 @@ public static class DebugCommand
         };
         command.SetAction(parse => console.Guard(() =>
         {
-            string directory = parse.GetValue(model)!;
-            if (!Directory.Exists(directory)) throw new UsageException($"--model: no directory at {directory}");
+            string directory = ModelOptions.Resolve("--model", parse.GetValue(model)!);
             string batchPath = parse.GetValue(batch)!;
             if (!File.Exists(batchPath)) throw new UsageException($"--batch: no file at {batchPath}");
             if (parse.GetValue(steps) < 1) throw new UsageException("--steps must be at least 1.");

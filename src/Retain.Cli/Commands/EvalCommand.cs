@@ -63,8 +63,7 @@ public static class EvalCommand
             }
             else
             {
-                if (!Directory.Exists(modelDirectory)) throw new UsageException($"--model: no directory at {modelDirectory}");
-                using var loaded = Hosting.Models.LoadedModel.Load(modelDirectory!, parse.GetValue(device)!, parse.GetValue(template));
+                using var loaded = Hosting.Models.LoadedModel.Load(ModelOptions.Resolve("--model", modelDirectory!), parse.GetValue(device)!, parse.GetValue(template));
                 outcome = ProgressDisplay.Run(console, $"{reference.Name} on {loaded.Language.Name}", progress =>
                     runner.Run(instance, reference, loaded.Language, settings with { Progress = progress }, useCache: !parse.GetValue(noCache)));
                 subject = loaded.Directory;

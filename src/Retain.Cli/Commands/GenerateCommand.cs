@@ -13,7 +13,7 @@ public static class GenerateCommand
         var model = new ModelOptions();
         var prompt = new Option<string>("--prompt") { Description = "The prompt text.", Required = true };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens to generate at most.", DefaultValueFactory = _ => 128 };
-        var greedy = new Option<bool>("--greedy") { Description = "Greedy decoding (the default unless --temperature is given)." };
+        var greedy = new Option<bool>("--greedy") { Description = "Greedy decoding. Without --greedy or --temperature, the model's generation_config.json decides (sampling with its temperature, top_p and repetition_penalty when do_sample is true), else greedy." };
         var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature (> 0)." };
         var topP = new Option<double>("--top-p") { Description = "Nucleus mass for sampling.", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<int>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 0 };
@@ -26,11 +26,25 @@ public static class GenerateCommand
             if (parse.GetValue(greedy) && parse.GetValue(temperature) is not null) throw new UsageException("--greedy and --temperature exclude each other.");
             if (parse.GetValue(temperature) is <= 0) throw new UsageException("--temperature must be positive (use --greedy for greedy decoding).");
             if (parse.GetValue(maxTokens) < 1) throw new UsageException("--max-tokens must be at least 1.");
-            using var loaded = model.Load(parse);
+            bool modelDefaults = !parse.GetValue(greedy) && parse.GetValue(temperature) is null;
+            using var loaded = model.Load(parse, generationDefaults: modelDefaults);
+            double sampleTemperature = parse.GetValue(temperature) ?? 0, sampleTopP = parse.GetValue(topP);
+            if (modelDefaults && Kernel.Models.GenerationConfig.Load(loaded.Directory) is { } defaults && (defaults.DoSample || defaults.RepetitionPenalty != 1))
+            {
+                // As transformers' generate(): the authors' decoding settings unless the command line names others.
+                if (defaults.DoSample)
+                {
+                    sampleTemperature = defaults.Temperature is > 0 ? defaults.Temperature.Value : 1;
+                    if (parse.GetResult(topP) is null or { Implicit: true } && defaults.TopP is double p) sampleTopP = p;
+                }
+                string how = defaults.DoSample ? FormattableString.Invariant($"sampling with temperature {sampleTemperature}, top_p {sampleTopP}") : "greedy";
+                string topK = defaults.DoSample && defaults.TopK is int k and > 0 ? FormattableString.Invariant($"; its top_k {k} is not applied (the sampler has no top-k)") : "";
+                console.Error.WriteLine(FormattableString.Invariant($"decoding as generation_config.json says: {how}, repetition_penalty {defaults.RepetitionPenalty}{topK} (--greedy or --temperature to choose)."));
+            }
             var text = parse.GetValue(prompt)!;
             bool useChat = parse.GetValue(chat);
             if (useChat) text = loaded.RequireTemplate().Render([ChatMessage.User(text)], addGenerationPrompt: true);
-            var settings = new GenerationSettings(parse.GetValue(maxTokens), parse.GetValue(stop) ?? [], parse.GetValue(temperature) ?? 0, parse.GetValue(topP), parse.GetValue(seed));
+            var settings = new GenerationSettings(parse.GetValue(maxTokens), parse.GetValue(stop) ?? [], sampleTemperature, sampleTopP, parse.GetValue(seed));
             var addSpecial = !useChat || loaded.Template!.AddSpecialTokensWhenEncoding;
             var output = loaded.Language.Generate([new GenerationRequest(text, settings, addSpecial)]);
             console.Out.WriteLine(output[0]);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Retain.Hosting.Models;
+using Retain.Kernel;
 using Retain.Kernel.Chat;
+using Retain.Kernel.Models;
 
 namespace Retain.Cli.Commands;
 
@@ -8,7 +10,7 @@ namespace Retain.Cli.Commands;
 public sealed class ModelOptions
 {
     /// <summary>--model.</summary>
-    public Option<string> Model { get; } = new("--model") { Description = "A Hugging Face model directory (config.json, *.safetensors, tokenizer.json).", Required = true };
+    public Option<string> Model { get; } = new("--model") { Description = "A Hugging Face model directory (config.json, *.safetensors, tokenizer.json), or a hub-cache folder models--org--name[@revision].", Required = true };
 
     /// <summary>--device.</summary>
     public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
@@ -25,10 +27,22 @@ public sealed class ModelOptions
     }
 
     /// <summary>Loads the model the options name.</summary>
-    public LoadedModel Load(ParseResult parse)
+    public LoadedModel Load(ParseResult parse, bool generationDefaults = false)
     {
-        var directory = parse.GetValue(Model)!;
-        if (!Directory.Exists(directory)) throw new UsageException($"--model: no directory at {directory}");
-        return LoadedModel.Load(directory, parse.GetValue(Device)!, parse.GetValue(Template));
+        var directory = Resolve("--model", parse.GetValue(Model)!);
+        return LoadedModel.Load(directory, parse.GetValue(Device)!, parse.GetValue(Template), generationDefaults: generationDefaults);
+    }
+
+    /// <summary>The model folder an option names (a plain folder, or a hub-cache folder with an optional @revision); a bad one is a usage error.</summary>
+    public static string Resolve(string option, string value)
+    {
+        try
+        {
+            return ModelSource.Resolve(value);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new UsageException($"{option}: {e.Message}");
+        }
     }
 }

@@ -57,8 +57,10 @@ public static class TokenAnalysis
                 var e = chunk[c];
                 var tokens = new List<string>();
                 var probabilities = new List<double>();
+                var supervised = e.Supervision();
                 for (int t = Math.Max(1, e.PromptLength); t < e.Ids.Length; t++)
                 {
+                    if (!supervised[t]) continue;
                     tokens.Add(model.Tokenizer.Decode([e.Ids[t]]));
                     probabilities.Add(Math.Exp(logprobs[c][t]));
                 }

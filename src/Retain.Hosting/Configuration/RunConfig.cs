@@ -67,6 +67,9 @@ public sealed class RunConfig : IValidatableObject
     /// <summary>Extra plugin folders.</summary>
     public PluginSettings Plugins { get; set; } = new();
 
+    /// <summary>How selected checkpoints (<c>best/</c>) are written.</summary>
+    public SaveSettings Save { get; set; } = new();
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -251,6 +254,32 @@ public sealed class GeneralSettings
     [Range(1, int.MaxValue)]
     [Description("Evaluate each general benchmark on at most this many items (seeded subsample).")]
     public int? Limit { get; set; }
+}
+
+/// <summary>How a run's selected checkpoint is written (as transformers' <c>save_pretrained</c> writes it).</summary>
+public sealed class SaveSettings
+{
+    /// <summary>Weight dtype of <c>best/</c>.</summary>
+    [Description("Weight dtype of best/: auto (as the base checkpoint stores most of its weights, e.g. bf16 for a bf16 model; fp32 for an fp32 one), fp32 (keeps updates smaller than bf16's precision), bf16 or fp16.")]
+    public SaveDType DType { get; set; } = SaveDType.Auto;
+
+    /// <summary>Largest shard in bytes.</summary>
+    [Range(1d, (double)long.MaxValue)]
+    [Description("Largest weight file in bytes; a larger checkpoint is split into model-0000i-of-0000n.safetensors shards with model.safetensors.index.json, as transformers splits them (default 5 GB, huggingface_hub's default).")]
+    public long MaxShardBytes { get; set; } = 5_000_000_000;
+}
+
+/// <summary>Stored weight dtypes of a saved checkpoint.</summary>
+public enum SaveDType
+{
+    /// <summary>The base checkpoint's dtype (bf16, fp16 or fp32; fp32 for anything else).</summary>
+    Auto,
+    /// <summary>IEEE single.</summary>
+    Fp32,
+    /// <summary>bfloat16 (round to nearest even).</summary>
+    Bf16,
+    /// <summary>IEEE half.</summary>
+    Fp16,
 }
 
 /// <summary>Plugin folders named by the configuration.</summary>

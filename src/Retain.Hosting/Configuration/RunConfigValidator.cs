@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Retain.Data;
 using Retain.Evaluation;
 using Retain.Hosting.Plugins;
+using Retain.Kernel;
+using Retain.Kernel.Models;
 using Retain.Plugins;
 using Retain.Training;
 
@@ -25,19 +27,36 @@ public sealed class RunConfigValidator(BoundRunConfig bound, ComponentFactory co
     {
         var binder = bound.Configuration.Binder;
         var errors = new List<ConfigurationError>(bound.BindingErrors);
-        binder.Validate(config, "", errors);
+        var validation = new List<ConfigurationError>();
+        binder.Validate(config, "", validation);
+        // A value that did not convert was left out, so "is required" about its key would only repeat that error.
+        errors.AddRange(validation.Where(v => !bound.BindingErrors.Any(b => SameOrBelow(b.Key, v.Key))));
 
         if (config.Model.Length > 0)
         {
             var model = bound.ResolvePath(config.Model);
-            if (!Directory.Exists(model)) errors.Add(binder.Error("model", $"directory not found: {model}"));
-            else if (!File.Exists(Path.Combine(model, "config.json"))) errors.Add(binder.Error("model", $"{model} has no config.json; expected a Hugging Face model directory."));
+            try
+            {
+                // The config's values and the tensors' shapes, from the headers; the weights' values are checked when a run loads them.
+                Checkpoint.Inspect(model);
+            }
+            catch (ModelFormatException e)
+            {
+                errors.Add(binder.Error("model", e.Message));
+            }
+        }
+        if (config.Name is { } name && PathSegment.Problem(name) is null && OutputFolder.Problem(Path.Combine(bound.ResolvePath(config.Output), name)) is { } output)
+        {
+            errors.Add(binder.Error("output", output));
         }
         if (config.Dataset is { } dataset) components.Create<IDataset>(PluginKind.Dataset, dataset, binder, errors);
         foreach (var benchmark in config.Benchmarks) components.Create<IBenchmark>(PluginKind.Benchmark, benchmark, binder, errors);
         for (int m = 0; m < config.Methods.Count; m++) CheckMethod(config.Methods[m], $"methods:{m}", binder, errors);
         return errors;
     }
+
+    private static bool SameOrBelow(string key, string parent)
+        => string.Equals(key, parent, StringComparison.OrdinalIgnoreCase) || key.StartsWith(parent + ":", StringComparison.OrdinalIgnoreCase);
 
     private void CheckMethod(MethodConfig method, string path, StrictBinder binder, List<ConfigurationError> errors)
     {
@@ -110,9 +129,29 @@ public sealed class BoundRunConfig
     public static BoundRunConfig Bind(LoadedConfiguration configuration)
     {
         var errors = new List<ConfigurationError>();
-        var config = (RunConfig)configuration.Binder.Bind(configuration.Root, "", typeof(RunConfig), errors);
-        config.Name ??= Path.GetFileNameWithoutExtension(configuration.FilePath);
-        if (config.Methods.Count == 0) config.Methods.Add(MethodConfig.FromScalar("standard", "methods"));
+        var binder = configuration.Binder;
+        var config = (RunConfig)binder.Bind(configuration.Root, "", typeof(RunConfig), errors);
+        if (config.Name is null)
+        {
+            config.Name = Path.GetFileNameWithoutExtension(configuration.FilePath);
+            if (PathSegment.Problem(config.Name) is { } problem)
+                errors.Add(binder.Error("name", $"the sweep name defaults to the file name '{config.Name}', which {problem}; set \"name\" ({PathSegment.Rule})."));
+        }
+        else if (PathSegment.Problem(config.Name) is { } problem)
+        {
+            errors.Add(binder.Error("name", $"'{config.Name}' {problem}: the sweep is written to <output>/<name>, and {PathSegment.Rule}."));
+        }
+        for (int m = 0; m < config.Methods.Count; m++)
+        {
+            if (config.Methods[m].Name is { } label && PathSegment.Problem(label) is { } problem)
+                errors.Add(binder.Error($"methods:{m}:name", $"'{label}' {problem}: run folders are named after methods, and {PathSegment.Rule}."));
+        }
+        if (config.Methods.Count == 0)
+        {
+            if (configuration.IsEmptyList("methods"))
+                errors.Add(binder.Error("methods", "is an empty list: name at least one method, e.g. [\"standard\"] (leaving the key out runs standard SFT)."));
+            config.Methods.Add(MethodConfig.FromScalar("standard", "methods"));
+        }
         return new BoundRunConfig(configuration, config, errors);
     }
 

@@ -11,10 +11,20 @@ namespace Retain.Hosting.Configuration;
 /// failed validation is an error naming the source and the key path, and every error is collected (never only the
 /// first). Supports scalars, enums (case-insensitive, '-' and '_' ignored), nullable types, lists (a scalar binds as a
 /// one-element list), string-keyed dictionaries, nested classes, <see cref="IConfigurationSection"/> (passed through
-/// for plugin options) and <see cref="ComponentReference"/>.
+/// for plugin options) and <see cref="ComponentReference"/>. A number or boolean written as a JSON string
+/// (<c>"1e-3"</c>) is refused: the configuration system keeps every value as text, so <paramref name="isQuoted"/> says
+/// which values the file quoted (command-line and environment values are text by nature and are parsed).
 /// </summary>
-public sealed class StrictBinder(Func<string, string> sourceOf)
+public sealed class StrictBinder(Func<string, string> sourceOf, Func<string, bool>? isQuoted = null)
 {
+    private readonly HashSet<string> _singleValueLists = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether the list at <paramref name="path"/> was bound from a single value (so it is shown as a one-element list).</summary>
+    public bool IsSingleValueList(string path)
+    {
+        lock (_singleValueLists) return _singleValueLists.Contains(path);
+    }
+
     /// <summary>Binds a new instance of <paramref name="type"/> from <paramref name="section"/>.</summary>
     public object Bind(IConfiguration section, string path, Type type, List<ConfigurationError> errors)
     {
@@ -160,6 +170,7 @@ public sealed class StrictBinder(Func<string, string> sourceOf)
             if (children.Count == 0 && section.Value is { Length: > 0 })
             {
                 // A single value where a list is expected: a one-element list ("learningRates": 1e-5).
+                lock (_singleValueLists) _singleValueLists.Add(path);
                 if (TryConvert(section, path, element, null, errors, out var single)) list.Add(single);
             }
             else
@@ -208,6 +219,11 @@ public sealed class StrictBinder(Func<string, string> sourceOf)
             var match = Enum.GetNames(type).FirstOrDefault(n => Normalize(n) == normalized);
             if (match is not null) { value = Enum.Parse(type, match); return true; }
             errors.Add(Error(path, $"'{text}' is not one of: {string.Join(", ", Enum.GetNames(type).Select(Kebab))}."));
+            return false;
+        }
+        if (type != typeof(TimeSpan) && isQuoted?.Invoke(path) == true)
+        {
+            errors.Add(Error(path, $"expected {Describe(type)}, got the string \"{text}\" (write it without quotes)."));
             return false;
         }
         if (type == typeof(bool)) { ok = bool.TryParse(text, out var b); value = b; }

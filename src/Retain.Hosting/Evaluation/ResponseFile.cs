@@ -32,7 +32,7 @@ public static class ResponseFile
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{path}:{line}: not valid JSON ({e.Message.Split(" Path:")[0]}).", e);
+                throw new InvalidDataException($"{path}:{line}: not valid JSON ({Configuration.ConfigurationLoader.FirstSentence(e.Message.Split(" Path:")[0])}).", e);
             }
         }
         if (records.Count == 0) throw new InvalidDataException($"{path}: no responses.");

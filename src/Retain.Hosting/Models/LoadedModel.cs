@@ -51,16 +51,17 @@ public sealed class LoadedModel : IDisposable
     public ChatTemplate RequireTemplate() => Template ?? throw new ChatTemplateException(TemplateProblem ?? $"{Directory}: no chat template.");
 
     /// <summary>Loads a model directory on a device (<c>cpu</c> or <c>cuda</c>).</summary>
-    /// <param name="directory">The Hugging Face directory.</param>
+    /// <param name="directory">The Hugging Face directory, or a hub-cache folder with an optional <c>@revision</c> (<see cref="ModelSource"/>).</param>
     /// <param name="device">The device.</param>
     /// <param name="chatTemplate">A template name to use instead of recognising the model's own.</param>
     /// <param name="name">Display name (default: the directory's name).</param>
-    public static LoadedModel Load(string directory, string device = "cpu", string? chatTemplate = null, string? name = null)
+    /// <param name="generationDefaults">Apply generation_config.json's repetition penalty to generation (as transformers' generate does).</param>
+    public static LoadedModel Load(string directory, string device = "cpu", string? chatTemplate = null, string? name = null, bool generationDefaults = false)
     {
         var backend = CreateBackend(device);
         try
         {
-            return Load(directory, backend, ownsBackend: true, chatTemplate, name);
+            return Load(directory, backend, ownsBackend: true, chatTemplate, name, generationDefaults);
         }
         catch
         {
@@ -70,10 +71,9 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>Loads a model directory onto an existing backend (disposed with the model only when <paramref name="ownsBackend"/>).</summary>
-    public static LoadedModel Load(string directory, IBackend backend, bool ownsBackend, string? chatTemplate = null, string? name = null)
+    public static LoadedModel Load(string directory, IBackend backend, bool ownsBackend, string? chatTemplate = null, string? name = null, bool generationDefaults = false)
     {
-        var full = Path.GetFullPath(directory);
-        if (!System.IO.Directory.Exists(full)) throw new ModelFormatException($"model directory not found: {full}");
+        var full = ModelSource.Resolve(directory);
         var tokenizer = Tokenizer.Load(full);
         ChatTemplate? template = null;
         string? problem = null;
@@ -86,7 +86,7 @@ public sealed class LoadedModel : IDisposable
             problem = e.Message;
         }
         var language = KernelLanguageModel.Load(full, backend, tokenizer, template is null ? null : template.Render,
-            new KernelLanguageModelOptions { Name = name ?? "model", TokenizerDirectory = full });
+            new KernelLanguageModelOptions { Name = name ?? "model", TokenizerDirectory = full }, useGenerationConfigPenalty: generationDefaults);
         return new LoadedModel(full, backend, ownsBackend, tokenizer, template, problem, language);
     }
 

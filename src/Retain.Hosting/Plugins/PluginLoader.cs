@@ -92,6 +92,7 @@ public static class PluginLoader
                 IRetainPlugin entry;
                 try
                 {
+                    using var registering = Lifetime.UnfinishedWork.Begin($"registering the plugin '{name}' ({candidate.AssemblyPath})");
                     entry = (IRetainPlugin)Activator.CreateInstance(type)!;
                     entry.ConfigureServices(scratch, configuration.GetSection($"Plugins:{name}"));
                 }

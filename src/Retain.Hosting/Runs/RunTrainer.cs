@@ -175,7 +175,7 @@ public sealed class RunTrainer(SweepContext sweep, RunSpec spec, ISweepObserver 
                     (bestScore, bestStep) = (score, step);
                     AtomicDirectory.Replace(BestDirectory, d =>
                     {
-                        Checkpoint.Save(model, d, sweep.ModelDirectory);
+                        Checkpoint.Save(model, d, sweep.ModelDirectory, sweep.SaveOptions);
                         session.ExportAdapters(d, sweep.ModelDirectory);
                     });
                 }

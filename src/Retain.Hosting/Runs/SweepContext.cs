@@ -6,6 +6,8 @@ using Retain.Hosting.Data;
 using Retain.Hosting.Evaluation;
 using Retain.Hosting.Models;
 using Retain.Kernel.Backends;
+using Retain.Kernel.Formats.Safetensors;
+using Retain.Kernel.Models;
 using Retain.Kernel.Training;
 using Retain.Plugins;
 
@@ -59,11 +61,26 @@ public sealed class SweepContext : IDisposable
     /// <summary>The general benchmarks.</summary>
     public required GeneralEvaluation General { get; init; }
 
+    /// <summary>How <c>best/</c> is written: the configured dtype (auto: the base checkpoint's) and shard size.</summary>
+    public required CheckpointSaveOptions SaveOptions { get; init; }
+
     /// <summary>Caches shared by the runs (FLOW's initial-model losses, benchmark samples).</summary>
     public required string CacheDirectory { get; init; }
 
     /// <summary>The pad id used in batches (masked, so any valid id works).</summary>
     public int PadId => Initial.Tokenizer.EosTokenIds.Count > 0 ? Initial.Tokenizer.EosTokenIds[0] : 0;
+
+    internal static CheckpointSaveOptions SaveOptionsOf(SaveSettings save, string modelDirectory) => new()
+    {
+        DType = save.DType switch
+        {
+            SaveDType.Fp32 => SafetensorsDType.F32,
+            SaveDType.Bf16 => SafetensorsDType.BF16,
+            SaveDType.Fp16 => SafetensorsDType.F16,
+            _ => Checkpoint.StoredDType(modelDirectory) is var stored && stored is SafetensorsDType.BF16 or SafetensorsDType.F16 ? stored : SafetensorsDType.F32,
+        },
+        MaxShardBytes = save.MaxShardBytes,
+    };
 
     /// <summary>Loads and prepares everything; the data report goes to <c>data-report.json</c> in the sweep folder.</summary>
     public static SweepContext Prepare(BoundRunConfig bound, RetainHost host, SweepPlan plan, ISweepObserver observer)
@@ -80,9 +97,10 @@ public sealed class SweepContext : IDisposable
         observer.Status("sweep", $"loading dataset '{config.Dataset!.Name}'");
         var loadContext = DatasetLoader.Context(host, data, seed);
         var splits = dataset.Load(loadContext);
+        if (splits.Train.Count == 0) throw new DataException(NoTrainingExamples(config.Dataset.Name, splits.Report));
         var evaluator = dataset.CreateEvaluator(loadContext);
 
-        var modelDirectory = bound.ResolvePath(config.Model);
+        var modelDirectory = ModelSource.Resolve(bound.ResolvePath(config.Model));
         observer.Status("sweep", $"loading model {modelDirectory}");
         var backend = LoadedModel.CreateBackend(config.Device);
         LoadedModel? initial = null;
@@ -101,7 +119,7 @@ public sealed class SweepContext : IDisposable
             var encoded = encoder.EncodeAll(train);
             if (encoded.Examples.Count == 0) throw new DataException($"no training example is usable: {encoded.Dropped.Count} were dropped (first: {encoded.Dropped.FirstOrDefault()}).");
             var keptTrain = encoded.Examples.Select(e => train[e.ExampleIndex]).ToList();
-            var sequences = encoded.Examples.Select((e, i) => new TrainingSequence(e.Ids, Enumerable.Range(0, e.Ids.Length).Select(t => t >= e.PromptLength).ToArray(), i)).ToList();
+            var sequences = encoded.Examples.Select((e, i) => new TrainingSequence(e.Ids, e.Supervision(), i)).ToList();
 
             var validation = Limit(splits.Validation, config.Validation.Limit, seed);
             var test = Limit(splits.Test, config.Validation.TestLimit, seed);
@@ -125,6 +143,7 @@ public sealed class SweepContext : IDisposable
                 Evaluator = evaluator,
                 General = new GeneralEvaluation(benchmarks, new BenchmarkRunner(RetainEnvironment.CacheRoot), config.General, data, seed),
                 CacheDirectory = cache,
+                SaveOptions = SaveOptionsOf(config.Save, modelDirectory),
             };
         }
         catch
@@ -133,6 +152,16 @@ public sealed class SweepContext : IDisposable
             backend.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Why there is nothing to train on: an empty file, or every row rejected (the first few named).</summary>
+    public static string NoTrainingExamples(string dataset, DataReport report)
+    {
+        var rejected = report.Rejected;
+        string rows = rejected.Count == 0
+            ? $"{report.RowsRead} row(s) were read from its files and none went to training (is the train file empty?)"
+            : $"{report.RowsRead} row(s) were read and {rejected.Count} rejected, first: {string.Join("; ", rejected.Take(3))}";
+        return $"the dataset '{dataset}' has no training examples: {rows}. Point its train file option at a file with usable rows.";
     }
 
     private static IReadOnlyList<Example> Limit(IReadOnlyList<Example> examples, int? limit, int seed)

@@ -45,7 +45,7 @@ public sealed class SweepPlan
     public static SweepPlan Create(BoundRunConfig bound)
     {
         var config = bound.Config;
-        var effective = (JsonObject)ConfigurationText.ToJson(bound.Configuration.Root)!;
+        var effective = (JsonObject)ConfigurationText.ToJson(bound.Configuration.Root, bound.Configuration.Binder.IsSingleValueList)!;
         var shared = (JsonObject)effective.DeepClone();
         foreach (var key in shared.Select(p => p.Key).Where(k => k.ToLowerInvariant() is "methods" or "learningrates" or "seeds" or "name" or "output" or "plugins").ToList()) shared.Remove(key);
         var sharedText = shared.ToJsonString();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Retain.Hosting.Configuration;
+using Retain.Hosting.Lifetime;
 using Retain.Hosting.Reports;
 
 namespace Retain.Hosting.Runs;
@@ -33,11 +34,14 @@ public static class SweepRunner
         var plan = SweepPlan.Create(bound);
         CheckUnchanged(bound, plan, options.Force);
         Directory.CreateDirectory(plan.Directory);
+        if (EarlyExitRecord.TakePrevious(plan.Directory) is { } previous) observer.Status("sweep", previous);
+        // If something ends the process before the sweep does (Environment.Exit in a plugin), the folder says so.
+        using var unfinished = UnfinishedWork.Begin($"running the sweep {plan.Directory}", message => EarlyExitRecord.Write(plan.Directory, message));
         WriteSweepFiles(bound, plan);
 
         using (var sweep = SweepContext.Prepare(bound, host, plan, observer))
         {
-            EvaluateInitial(sweep, observer);
+            using (UnfinishedWork.Begin("evaluating the initial model")) EvaluateInitial(sweep, observer);
             foreach (var spec in plan.Runs.Where(r => options.Only is null || r.Name.Contains(options.Only, StringComparison.OrdinalIgnoreCase)))
             {
                 var directory = Path.Combine(plan.Directory, spec.Name);
@@ -50,9 +54,12 @@ public static class SweepRunner
                 {
                     Directory.Delete(directory, recursive: true); // forced: its settings changed, so it starts over
                 }
+                var leftovers = LeftoverTemporaries.Clean(directory);
+                if (leftovers.Count > 0) observer.Status(spec.Name, $"removed what an interrupted write left: {string.Join(", ", leftovers)}");
                 RunResult result;
                 try
                 {
+                    using var training = UnfinishedWork.Begin($"training and evaluating the run {spec.Name}");
                     result = new RunTrainer(sweep, spec, observer).Execute();
                 }
                 catch (Exception e) when (e is not OutOfMemoryException and not ConfigurationException)

@@ -1,6 +1,7 @@
 using Retain.Data;
 using Retain.Evaluation;
 using Retain.Kernel.Models;
+using Retain.Kernel.Tokenization;
 
 namespace Retain.Kernel.Inference;
 
@@ -68,8 +69,11 @@ public sealed class KernelLanguageModel : ILanguageModel
     public static KernelLanguageModel Load(string modelDirectory, Backends.IBackend backend, ITextTokenizer tokenizer,
         Func<IReadOnlyList<ChatMessage>, bool, string>? chatFormatter, KernelLanguageModelOptions? options = null, bool useGenerationConfigPenalty = false)
     {
-        var model = Checkpoint.Load(modelDirectory, backend);
+        modelDirectory = ModelSource.Resolve(modelDirectory);
+        var config = ModelConfig.Load(modelDirectory);
         var generation = GenerationConfig.Load(modelDirectory);
+        CheckTokenIds(modelDirectory, config, generation, tokenizer);
+        var model = Checkpoint.Load(modelDirectory, backend);
         options ??= new KernelLanguageModelOptions();
         options = options with
         {
@@ -79,6 +83,37 @@ public sealed class KernelLanguageModel : ILanguageModel
             RepetitionPenalty = useGenerationConfigPenalty ? generation.RepetitionPenalty : options.RepetitionPenalty,
         };
         return new KernelLanguageModel(model, tokenizer, chatFormatter, options);
+    }
+
+    /// <summary>
+    /// Refuses, at load, token ids the embedding has no row for — the tokenizer's own ids and every special id in
+    /// config.json, generation_config.json and the tokenizer files — instead of failing at the first batch that holds one.
+    /// </summary>
+    private static void CheckTokenIds(string directory, ModelConfig config, GenerationConfig generation, ITextTokenizer tokenizer)
+    {
+        int vocab = config.VocabSize;
+        string configFile = Path.Combine(directory, "config.json");
+        string limit = $"the embedding has vocab_size = {vocab} rows ({configFile}), so ids must be below {vocab}";
+        void Check(int? id, string file, string key)
+        {
+            if (id is int value && (value < 0 || value >= vocab)) throw new ModelFormatException($"{file}: key '{key}' is {value}, but {limit}.");
+        }
+        if (tokenizer.VocabularySize > vocab)
+        {
+            int last = tokenizer.VocabularySize - 1;
+            string file = tokenizer is Tokenizer t ? t.SourcePath : Path.Combine(directory, "tokenizer.json");
+            string token = tokenizer is Tokenizer named && named.IdToToken(last) is { } text ? $"token '{text}' has id {last}" : $"ids go up to {last}";
+            throw new ModelFormatException($"{file}: {token}, but {limit}; the tokenizer and the weights do not belong together.");
+        }
+        Check(config.BosTokenId, configFile, "bos_token_id");
+        foreach (int id in config.EosTokenIds) Check(id, configFile, "eos_token_id");
+        string generationFile = Path.Combine(directory, "generation_config.json");
+        Check(generation.BosTokenId, generationFile, "bos_token_id");
+        Check(generation.PadTokenId, generationFile, "pad_token_id");
+        foreach (int id in generation.EosTokenIds) Check(id, generationFile, "eos_token_id");
+        string tokenizerConfig = Path.Combine(directory, "tokenizer_config.json");
+        Check(tokenizer.BosTokenId, tokenizerConfig, "bos_token");
+        foreach (int id in tokenizer.EosTokenIds) Check(id, tokenizerConfig, "eos_token");
     }
 
     /// <summary>The underlying model.</summary>

@@ -17,6 +17,18 @@ public sealed record GenerationConfig
     /// <summary>Hugging Face repetition penalty (1 = none).</summary>
     public double RepetitionPenalty { get; init; } = 1;
 
+    /// <summary>Whether the model's authors sample by default (<c>do_sample</c>).</summary>
+    public bool DoSample { get; init; }
+
+    /// <summary>Sampling temperature, when given.</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>Nucleus mass, when given.</summary>
+    public double? TopP { get; init; }
+
+    /// <summary>Top-k, when given (the kernel's sampler has no top-k; callers say it is not applied).</summary>
+    public int? TopK { get; init; }
+
     /// <summary>Reads the file from a model directory; a missing file gives the empty config.</summary>
     public static GenerationConfig Load(string modelDirectory)
     {
@@ -35,8 +47,26 @@ public sealed record GenerationConfig
                 else if (e.ValueKind == JsonValueKind.Array) eos.AddRange(e.EnumerateArray().Select(x => x.GetInt32()));
                 else if (e.ValueKind != JsonValueKind.Null) throw new ModelConfigException($"{path}: key 'eos_token_id' must be an integer or a list.");
             }
-            double penalty = root.TryGetProperty("repetition_penalty", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : 1;
-            return new GenerationConfig { EosTokenIds = eos, BosTokenId = Int("bos_token_id"), PadTokenId = Int("pad_token_id"), RepetitionPenalty = penalty };
+            double? Number(string key, bool positive)
+            {
+                if (!root.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+                if (v.ValueKind != JsonValueKind.Number) throw new ModelConfigException($"{path}: key '{key}' must be a number, not {v.GetRawText()}.");
+                double value = v.GetDouble();
+                if (positive && !(value > 0)) throw new ModelConfigException($"{path}: key '{key}' must be positive, not {v.GetRawText()}.");
+                return value;
+            }
+            bool doSample = root.TryGetProperty("do_sample", out var d) && d.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False or JsonValueKind.Null => false,
+                _ => throw new ModelConfigException($"{path}: key 'do_sample' must be true or false, not {d.GetRawText()}."),
+            };
+            return new GenerationConfig
+            {
+                EosTokenIds = eos, BosTokenId = Int("bos_token_id"), PadTokenId = Int("pad_token_id"),
+                RepetitionPenalty = Number("repetition_penalty", positive: true) ?? 1,
+                DoSample = doSample, Temperature = Number("temperature", positive: false), TopP = Number("top_p", positive: true), TopK = Int("top_k"),
+            };
         }
         catch (JsonException ex)
         {

@@ -144,6 +144,7 @@ public sealed record ModelConfig
     {
         string path = Directory.Exists(pathOrDirectory) ? Path.Combine(pathOrDirectory, "config.json") : pathOrDirectory;
         if (!File.Exists(path)) throw new ModelConfigException($"{path}: not found; a Hugging Face model directory needs config.json.");
+        if (Formats.FileLinks.Target(path) is null) throw new ModelConfigException($"{path}: cannot be read: {Formats.FileLinks.Problem(path)}.");
         return Parse(File.ReadAllText(path), path);
     }
 
@@ -157,7 +158,7 @@ public sealed record ModelConfig
         }
         catch (JsonException e)
         {
-            throw new ModelConfigException($"{source}: not valid JSON ({e.Message}).", e);
+            throw new ModelConfigException($"{source}: {Formats.JsonErrors.Describe(e)}.", e);
         }
         using (document)
         {
@@ -191,6 +192,25 @@ public sealed record ModelConfig
             if (value <= 0) throw new ModelConfigException($"{Where(key)} must be positive, not {value}.");
             return value;
         }
+
+        private void WithinInt32(string key, long value, string what)
+        {
+            if (value > int.MaxValue) throw new ModelConfigException($"{Where(key)}: {what} = {value} exceeds the largest tensor dimension ({int.MaxValue}).");
+        }
+
+        private double PositiveNumber(string key, double value)
+        {
+            if (!(value > 0) || !double.IsFinite(value)) throw new ModelConfigException($"{Where(key)} must be a positive number, not {Format(value)}.");
+            return value;
+        }
+
+        private double NonNegative(string key, double value)
+        {
+            if (!(value >= 0) || !double.IsFinite(value)) throw new ModelConfigException($"{Where(key)} must be a non-negative number, not {Format(value)}.");
+            return value;
+        }
+
+        private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
         private double Double(string key, double fallback)
         {
@@ -244,8 +264,9 @@ public sealed record ModelConfig
             int heads = Positive("num_attention_heads", RequiredInt("num_attention_heads"));
             int kvHeads = Positive("num_key_value_heads", Int("num_key_value_heads", heads));
             if (heads % kvHeads != 0) throw new ModelConfigException($"{Where("num_key_value_heads")}: {heads} attention heads are not a multiple of {kvHeads} key/value heads.");
+            if (!Has("head_dim") && hidden % heads != 0) throw new ModelConfigException($"{Where("hidden_size")}: {hidden} is not divisible by num_attention_heads {heads} and head_dim is not given.");
             int headDim = Has("head_dim") ? Positive("head_dim", Int("head_dim", 0)) : hidden / heads;
-            if (!Has("head_dim") && hidden % heads != 0) throw new ModelConfigException($"{Where("hidden_size")}: {hidden} is not divisible by {heads} heads and head_dim is not given.");
+            WithinInt32("num_attention_heads", (long)heads * headDim, $"num_attention_heads {heads} × head_dim {headDim}");
             if (headDim % 2 != 0) throw new ModelConfigException($"{Where("head_dim")}: rotary embeddings need an even head dimension, not {headDim}.");
             int vocab = Positive("vocab_size", RequiredInt("vocab_size"));
             int intermediate = Positive("intermediate_size", RequiredInt("intermediate_size"));
@@ -270,7 +291,9 @@ public sealed record ModelConfig
             };
 
             bool attentionBias = Bool("attention_bias", false);
-            var sliding = new bool[layers];
+            // A per-layer flag computed on demand: a config claiming 2^31 layers must not allocate before the
+            // checkpoint's tensors are compared with it.
+            IReadOnlyList<bool> sliding = new LayerFlags(layers, _ => false);
             int window = 0;
             if (gemma)
             {
@@ -279,25 +302,28 @@ public sealed record ModelConfig
                 {
                     var types = root.GetProperty("layer_types");
                     if (types.ValueKind != JsonValueKind.Array || types.GetArrayLength() != layers) throw new ModelConfigException($"{Where("layer_types")} must list one type per layer ({layers}).");
+                    var flags = new bool[layers];
                     int i = 0;
                     foreach (var t in types.EnumerateArray())
                     {
-                        sliding[i] = t.GetString() switch
+                        flags[i] = (t.ValueKind == JsonValueKind.String ? t.GetString() : null) switch
                         {
                             "sliding_attention" => true,
                             "full_attention" => false,
-                            var other => throw new ModelConfigException($"{Where("layer_types")}: unknown layer type '{other}' at {i}."),
+                            _ => throw new ModelConfigException($"{Where("layer_types")}: entry {i} is {t.GetRawText()}; expected \"sliding_attention\" or \"full_attention\"."),
                         };
                         i++;
                     }
+                    sliding = flags;
                 }
                 else
                 {
                     int pattern = Int("sliding_window_pattern", 6);
-                    for (int i = 0; i < layers; i++) sliding[i] = pattern <= 0 || (i + 1) % pattern != 0;
+                    sliding = new LayerFlags(layers, i => pattern <= 0 || (i + 1) % pattern != 0);
                 }
             }
 
+            var rope = ReadRope(gemma);
             int bos = Int("bos_token_id", -1);
             return new ModelConfig
             {
@@ -316,10 +342,10 @@ public sealed record ModelConfig
                     ModelFamily.Gemma3 => 131072,
                     _ => 32768,
                 })),
-                RmsNormEps = Double("rms_norm_eps", 1e-6),
-                RopeTheta = Double("rope_theta", gemma ? 1_000_000 : 10_000),
-                RopeLocalTheta = Double("rope_local_base_freq", 10_000),
-                RopeScaling = ReadRopeScaling(),
+                RmsNormEps = NonNegative("rms_norm_eps", Double("rms_norm_eps", 1e-6)),
+                RopeTheta = rope.Theta,
+                RopeLocalTheta = rope.LocalTheta,
+                RopeScaling = rope.Scaling,
                 TieWordEmbeddings = Bool("tie_word_embeddings", gemma),
                 QkvBias = family == ModelFamily.Qwen2 || attentionBias,
                 OutputBias = family != ModelFamily.Qwen2 && attentionBias,
@@ -328,7 +354,7 @@ public sealed record ModelConfig
                 NormWeightOffset = gemma ? 1f : 0f,
                 SandwichNorms = gemma,
                 EmbeddingScale = gemma ? MathF.Sqrt(hidden) : 1f,
-                AttentionScale = (float)(1 / Math.Sqrt(gemma ? Double("query_pre_attn_scalar", 256) : headDim)),
+                AttentionScale = (float)(1 / Math.Sqrt(gemma ? PositiveNumber("query_pre_attn_scalar", Double("query_pre_attn_scalar", 256)) : headDim)),
                 Activation = activation,
                 SlidingWindow = window,
                 SlidingLayers = sliding,
@@ -337,24 +363,121 @@ public sealed record ModelConfig
             };
         }
 
-        private RopeScaling? ReadRopeScaling()
+        /// <summary>
+        /// Rotary settings: transformers 4's top-level <c>rope_theta</c> and <c>rope_scaling</c>, or transformers 5's
+        /// <c>rope_parameters</c> (one object, or for Gemma 3 one per layer type). Both present and disagreeing is refused:
+        /// reading the wrong one would silently change every position's frequency.
+        /// </summary>
+        private (double Theta, double LocalTheta, RopeScaling? Scaling) ReadRope(bool gemma)
         {
-            if (!Has("rope_scaling")) return null;
-            var v = root.GetProperty("rope_scaling");
-            if (v.ValueKind != JsonValueKind.Object) throw new ModelConfigException($"{Where("rope_scaling")} must be an object or null.");
-            string? type = v.TryGetProperty("rope_type", out var t) ? t.GetString() : v.TryGetProperty("type", out var t2) ? t2.GetString() : null;
-            double Get(string key, double fallback) => v.TryGetProperty(key, out var e) && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : fallback;
+            double defaultTheta = gemma ? 1_000_000 : 10_000;
+            double localTheta = PositiveNumber("rope_local_base_freq", Double("rope_local_base_freq", 10_000));
+            if (!Has("rope_parameters"))
+            {
+                double theta = PositiveNumber("rope_theta", Double("rope_theta", defaultTheta));
+                var scaling = Has("rope_scaling") ? ReadRopeScaling(root.GetProperty("rope_scaling"), "rope_scaling") : null;
+                return (theta, localTheta, scaling);
+            }
+            var parameters = root.GetProperty("rope_parameters");
+            if (parameters.ValueKind != JsonValueKind.Object) throw new ModelConfigException($"{Where("rope_parameters")} must be an object, not {parameters.GetRawText()}.");
+            (double Theta, RopeScaling? Scaling) global;
+            if (gemma && parameters.TryGetProperty("full_attention", out var full))
+            {
+                global = ReadRopeParameters(full, "rope_parameters.full_attention", defaultTheta);
+                if (parameters.TryGetProperty("sliding_attention", out var sliding))
+                {
+                    var local = ReadRopeParameters(sliding, "rope_parameters.sliding_attention", 10_000);
+                    if (local.Scaling is not null) throw new ModelConfigException($"{Where("rope_parameters.sliding_attention.rope_type")}: scaled rotary embeddings on sliding-window layers are not implemented.");
+                    localTheta = local.Theta;
+                }
+            }
+            else
+            {
+                global = ReadRopeParameters(parameters, "rope_parameters", defaultTheta);
+            }
+            if (Has("rope_theta") && Double("rope_theta", 0) != global.Theta)
+            {
+                throw new ModelConfigException($"{Where("rope_theta")} is {Format(Double("rope_theta", 0))}, but rope_parameters gives rope_theta {Format(global.Theta)}; remove one of them.");
+            }
+            return (global.Theta, localTheta, global.Scaling);
+        }
+
+        private (double Theta, RopeScaling? Scaling) ReadRopeParameters(JsonElement v, string path, double defaultTheta)
+        {
+            if (v.ValueKind != JsonValueKind.Object) throw new ModelConfigException($"{Where(path)} must be an object, not {v.GetRawText()}.");
+            double theta = defaultTheta;
+            if (v.TryGetProperty("rope_theta", out var t) && t.ValueKind != JsonValueKind.Null)
+            {
+                theta = t.ValueKind == JsonValueKind.Number ? t.GetDouble() : throw new ModelConfigException($"{Where(path + ".rope_theta")} must be a number, not {t.GetRawText()}.");
+                if (!(theta > 0) || !double.IsFinite(theta)) throw new ModelConfigException($"{Where(path + ".rope_theta")} must be a positive number, not {Format(theta)}.");
+            }
+            if (v.TryGetProperty("partial_rotary_factor", out var partial) && !(partial.ValueKind == JsonValueKind.Number && partial.GetDouble() == 1))
+            {
+                throw new ModelConfigException($"{Where(path + ".partial_rotary_factor")}: only 1.0 is supported, not {partial.GetRawText()}.");
+            }
+            return (theta, ReadRopeScaling(v, path));
+        }
+
+        private RopeScaling? ReadRopeScaling(JsonElement v, string path)
+        {
+            if (v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.Object) throw new ModelConfigException($"{Where(path)} must be an object or null, not {v.GetRawText()}.");
+            string typeKey = v.TryGetProperty("rope_type", out _) ? "rope_type" : "type";
+            string? type = null;
+            if (v.TryGetProperty(typeKey, out var t) && t.ValueKind != JsonValueKind.Null)
+            {
+                type = t.ValueKind == JsonValueKind.String
+                    ? t.GetString()
+                    : throw new ModelConfigException($"{Where(path + "." + typeKey)} must be a string (default, linear, llama3), not {t.GetRawText()}.");
+            }
+            double Number(string key, double fallback)
+            {
+                if (!v.TryGetProperty(key, out var e) || e.ValueKind == JsonValueKind.Null) return fallback;
+                if (e.ValueKind != JsonValueKind.Number) throw new ModelConfigException($"{Where(path + "." + key)} must be a number, not {e.GetRawText()}.");
+                return e.GetDouble();
+            }
+            double PositiveKey(string key, double fallback)
+            {
+                double value = Number(key, fallback);
+                if (!(value > 0) || !double.IsFinite(value)) throw new ModelConfigException($"{Where(path + "." + key)} must be a positive number, not {Format(value)}.");
+                return value;
+            }
             switch (type)
             {
                 case null or "default":
                     return null;
                 case "linear":
-                    return new RopeScaling("linear", Get("factor", 1));
+                    return new RopeScaling("linear", PositiveKey("factor", 1));
                 case "llama3":
-                    return new RopeScaling("llama3", Get("factor", 8), Get("low_freq_factor", 1), Get("high_freq_factor", 4), (int)Get("original_max_position_embeddings", 8192));
+                    double low = PositiveKey("low_freq_factor", 1), high = PositiveKey("high_freq_factor", 4);
+                    if (high <= low)
+                    {
+                        throw new ModelConfigException($"{Where(path + ".high_freq_factor")} must be larger than low_freq_factor ({Format(low)}), not {Format(high)} (llama3 scaling divides by their difference).");
+                    }
+                    double original = PositiveKey("original_max_position_embeddings", 8192);
+                    if (original != Math.Floor(original) || original > int.MaxValue)
+                    {
+                        throw new ModelConfigException($"{Where(path + ".original_max_position_embeddings")} must be a positive integer, not {Format(original)}.");
+                    }
+                    return new RopeScaling("llama3", PositiveKey("factor", 8), low, high, (int)original);
                 default:
-                    throw new ModelConfigException($"{Where("rope_scaling")}: rope type '{type}' is not supported (default, linear, llama3).");
+                    throw new ModelConfigException($"{Where(path + "." + typeKey)}: rope type '{type}' is not supported (default, linear, llama3).");
             }
         }
     }
+}
+
+/// <summary>A read-only list of per-layer flags computed from the layer index.</summary>
+internal sealed class LayerFlags(int count, Func<int, bool> flag) : IReadOnlyList<bool>
+{
+    public bool this[int index] => (uint)index < (uint)count ? flag(index) : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public int Count => count;
+
+    public IEnumerator<bool> GetEnumerator()
+    {
+        for (int i = 0; i < count; i++) yield return flag(i);
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -101,48 +101,11 @@ public sealed partial class TransformerModel : IDisposable
     {
         var c = Config;
         int d = c.HiddenSize, q = c.HeadCount * c.HeadDim, kv = c.KvHeadCount * c.HeadDim, im = c.IntermediateSize;
-        var matrices = new List<(string, int[], ParameterKind)> { ("model.embed_tokens.weight", [c.VocabSize, d], ParameterKind.Embedding) };
-        var vectors = new List<(string, int[], ParameterKind)>();
-        for (int i = 0; i < c.LayerCount; i++)
-        {
-            string p = $"model.layers.{i}.";
-            matrices.Add((p + "self_attn.q_proj.weight", [q, d], ParameterKind.Matrix));
-            matrices.Add((p + "self_attn.k_proj.weight", [kv, d], ParameterKind.Matrix));
-            matrices.Add((p + "self_attn.v_proj.weight", [kv, d], ParameterKind.Matrix));
-            matrices.Add((p + "self_attn.o_proj.weight", [d, q], ParameterKind.Matrix));
-            matrices.Add((p + "mlp.gate_proj.weight", [im, d], ParameterKind.Matrix));
-            matrices.Add((p + "mlp.up_proj.weight", [im, d], ParameterKind.Matrix));
-            matrices.Add((p + "mlp.down_proj.weight", [d, im], ParameterKind.Matrix));
-            vectors.Add((p + "input_layernorm.weight", [d], ParameterKind.Norm));
-            vectors.Add((p + "post_attention_layernorm.weight", [d], ParameterKind.Norm));
-            if (c.SandwichNorms)
-            {
-                vectors.Add((p + "pre_feedforward_layernorm.weight", [d], ParameterKind.Norm));
-                vectors.Add((p + "post_feedforward_layernorm.weight", [d], ParameterKind.Norm));
-            }
-            if (c.QkNorm)
-            {
-                vectors.Add((p + "self_attn.q_norm.weight", [c.HeadDim], ParameterKind.Norm));
-                vectors.Add((p + "self_attn.k_norm.weight", [c.HeadDim], ParameterKind.Norm));
-            }
-            if (c.QkvBias)
-            {
-                vectors.Add((p + "self_attn.q_proj.bias", [q], ParameterKind.Bias));
-                vectors.Add((p + "self_attn.k_proj.bias", [kv], ParameterKind.Bias));
-                vectors.Add((p + "self_attn.v_proj.bias", [kv], ParameterKind.Bias));
-            }
-            if (c.OutputBias) vectors.Add((p + "self_attn.o_proj.bias", [d], ParameterKind.Bias));
-            if (c.MlpBias)
-            {
-                vectors.Add((p + "mlp.gate_proj.bias", [im], ParameterKind.Bias));
-                vectors.Add((p + "mlp.up_proj.bias", [im], ParameterKind.Bias));
-                vectors.Add((p + "mlp.down_proj.bias", [d], ParameterKind.Bias));
-            }
-        }
-        if (!c.TieWordEmbeddings) matrices.Add(("lm_head.weight", [c.VocabSize, d], ParameterKind.LmHead));
-        vectors.Add(("model.norm.weight", [d], ParameterKind.Norm));
-        Parameters.AddGroup(matrices);
-        Parameters.AddGroup(vectors);
+        // Two flat groups: matrices (in state_dict order) and vectors (per layer: norms first, then biases), the layout
+        // the optimizer and norm reductions have always run over.
+        var specs = ParameterLayout.InStateDictOrder(c).ToList();
+        Parameters.AddGroup(specs.Where(s => ParameterLayout.IsMatrix(s.Kind)).Select(s => (s.Name, s.Shape, s.Kind)));
+        Parameters.AddGroup(specs.Where(s => !ParameterLayout.IsMatrix(s.Kind)).OrderBy(VectorRank).Select(s => (s.Name, s.Shape, s.Kind)));
 
         ParameterTensor? Optional(string name) => Parameters.Contains(name) ? Parameters[name] : null;
         var layers = new LayerWeights[c.LayerCount];
@@ -173,6 +136,22 @@ public sealed partial class TransformerModel : IDisposable
         finalNorm = Parameters["model.norm.weight"];
         lmHead = c.TieWordEmbeddings ? embedding : Parameters["lm_head.weight"];
         return layers;
+    }
+
+    private static readonly string[] VectorOrder =
+    [
+        "input_layernorm.weight", "post_attention_layernorm.weight", "pre_feedforward_layernorm.weight", "post_feedforward_layernorm.weight",
+        "self_attn.q_norm.weight", "self_attn.k_norm.weight", "self_attn.q_proj.bias", "self_attn.k_proj.bias", "self_attn.v_proj.bias",
+        "self_attn.o_proj.bias", "mlp.gate_proj.bias", "mlp.up_proj.bias", "mlp.down_proj.bias",
+    ];
+
+    private static (int Layer, int Rank) VectorRank(ParameterSpec spec)
+    {
+        const string Prefix = "model.layers.";
+        if (!spec.Name.StartsWith(Prefix, StringComparison.Ordinal)) return (int.MaxValue, 0);
+        int dot = spec.Name.IndexOf('.', Prefix.Length);
+        return (int.Parse(spec.Name.AsSpan(Prefix.Length, dot - Prefix.Length), System.Globalization.CultureInfo.InvariantCulture),
+            Array.IndexOf(VectorOrder, spec.Name[(dot + 1)..]));
     }
 
     /// <summary>Uploads host values for every parameter; <paramref name="read"/> fills a tensor's destination by name.</summary>

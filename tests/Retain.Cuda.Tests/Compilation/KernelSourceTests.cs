@@ -106,6 +106,21 @@ public partial class KernelSourceTests
     }
 
     [Fact]
+    public void No_kernel_uses_warp_level_operations_the_emulator_does_not_model()
+    {
+        // The emulator runs a block's threads one at a time between barriers; shuffles, votes, warp barriers and
+        // lock-step assumptions need warps modelled there (cuda_emulator.h) before a kernel may use them.
+        foreach (var module in KernelSources.ModuleNames.Select(KernelSources.Module))
+        {
+            foreach (var (file, text) in module.Headers.Append(new KeyValuePair<string, string>(module.Name + ".cu", module.Source)))
+            {
+                Regex.Matches(StripComments(text), @"\b(__shfl\w*|__syncwarp|__ballot\w*|__any_sync|__all_sync|__activemask|__match_\w+|__reduce_\w+_sync|warpSize|__threadfence\w*|cooperative_groups)\b")
+                    .Select(m => m.Value).ShouldBeEmpty($"{file} uses warp-level or grid-level operations");
+            }
+        }
+    }
+
+    [Fact]
     public void Host_constants_match_the_kernel_headers()
     {
         string common = KernelSources.Module("rope").Headers["common.cuh"];

@@ -19,19 +19,33 @@ internal static unsafe class KernelEmulator
     private static readonly Lock Gate = new();
     private static readonly Lazy<Built> Library = new(Build);
 
-    private sealed record Built(nint Launch, string? SkipReason);
+    private sealed record Built(nint Launch, string? SkipReason, string? Path);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct LaunchOptions
+    {
+        public int Schedule;
+        public int BlockOrder;
+        public int CheckShared;
+        public int Reserved;
+        public ulong Seed;
+    }
 
     /// <summary>Null when the emulator is available, else why not.</summary>
     public static string? SkipReason => Library.Value.SkipReason;
 
     /// <summary>A CUDA backend whose kernels run in the emulator and whose GEMMs run on the host.</summary>
-    public static CudaBackend Backend(CudaMatmulPrecision precision = CudaMatmulPrecision.Fp32) =>
-        new(new RecordingDevice(executor: Execute), new CudaBackendOptions { Matmul = precision });
+    public static CudaBackend Backend(CudaMatmulPrecision precision = CudaMatmulPrecision.Fp32, EmulatorOptions? options = null) =>
+        new(new RecordingDevice(executor: new EmulatedLaunches(options ?? new EmulatorOptions()).Execute),
+            new CudaBackendOptions { Matmul = precision, PoisonAllocations = true });
 
-    /// <summary>Runs one launch (launches are serialised: the emulator's scheduler is process-wide).</summary>
-    public static void Execute(KernelSpec kernel, Dim3 grid, int blockThreads, ReadOnlySpan<KernelArg> arguments)
+    /// <summary>
+    /// Runs one launch over its grid (launches are serialised: the emulator's scheduler is process-wide); throws with
+    /// the emulator's message, source lines resolved, when the launch fails.
+    /// </summary>
+    public static void Execute(KernelSpec kernel, Dim3 grid, int blockThreads, ReadOnlySpan<KernelArg> arguments, EmulatorRun run, bool checkShared, ulong seed)
     {
-        var launch = (delegate* unmanaged<byte*, uint, uint, uint, uint, void**, byte*, int, int>)Library.Value.Launch;
+        var launch = (delegate* unmanaged<byte*, uint, uint, uint, uint, void**, LaunchOptions*, byte*, int, int>)Library.Value.Launch;
         if (launch is null) throw new InvalidOperationException("The kernel emulator is not available: " + SkipReason);
         ulong* values = stackalloc ulong[Math.Max(1, arguments.Length)];
         void** pointers = stackalloc void*[Math.Max(1, arguments.Length)];
@@ -40,27 +54,30 @@ internal static unsafe class KernelEmulator
             values[i] = arguments[i].Bits;
             pointers[i] = &values[i];
         }
-        byte* error = stackalloc byte[512];
+        const int ErrorBytes = 2048;
+        byte* error = stackalloc byte[ErrorBytes];
         var name = Encoding.ASCII.GetBytes(kernel.Name + "\0");
+        var options = new LaunchOptions { Schedule = (int)run.Schedule, BlockOrder = (int)run.Blocks, CheckShared = checkShared ? 1 : 0, Seed = seed };
         int result;
         lock (Gate)
         {
-            fixed (byte* n = name) result = launch(n, grid.X, grid.Y, grid.Z, (uint)blockThreads, pointers, error, 512);
+            fixed (byte* n = name) result = launch(n, grid.X, grid.Y, grid.Z, (uint)blockThreads, pointers, &options, error, ErrorBytes);
         }
-        if (result != 0) throw new InvalidOperationException("Emulated launch failed: " + Marshal.PtrToStringUTF8((nint)error));
+        if (result != 0) throw new InvalidOperationException("Emulated launch failed: " + SourceLines.Resolve(Marshal.PtrToStringUTF8((nint)error) ?? "", Library.Value.Path!));
     }
 
     private static Built Build()
     {
-        string? compiler = new[] { "g++", "c++", "clang++" }.Select(FindOnPath).FirstOrDefault(p => p is not null);
-        if (compiler is null) return new Built(0, "no C++ compiler (g++, c++ or clang++) on PATH to build the CUDA kernel emulator");
+        // clang++ first: CI installs it, and its ThreadSanitizer instrumentation also reports memcpy/memset.
+        string? compiler = new[] { "clang++", "g++", "c++" }.Select(FindOnPath).FirstOrDefault(p => p is not null);
+        if (compiler is null) return new Built(0, "no C++ compiler (clang++, g++ or c++) on PATH to build the CUDA kernel emulator", null);
 
         string here = Path.Combine(AppContext.BaseDirectory, "Emulation");
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in new[] { "cuda_emulator.h", "emulator_internal.h", "emulator.cpp", "kernel_table.cpp", "shared_memory_checker.cpp" })
         {
-            ["cuda_emulator.h"] = File.ReadAllText(Path.Combine(here, "cuda_emulator.h")),
-            ["emulator.cpp"] = File.ReadAllText(Path.Combine(here, "emulator.cpp")),
-        };
+            files[file] = File.ReadAllText(Path.Combine(here, file));
+        }
         var include = new StringBuilder();
         foreach (var module in KernelSources.ModuleNames.Select(KernelSources.Module))
         {
@@ -68,10 +85,13 @@ internal static unsafe class KernelEmulator
             foreach (var (header, text) in module.Headers) files[header] = text;
             include.Append("#include \"").Append(module.Name).Append(".cu\"\n");
         }
+        files[PlantedFaults.Module + ".cu"] = File.ReadAllText(Path.Combine(here, PlantedFaults.Module + ".cu"));
+        include.Append("#include \"").Append(PlantedFaults.Module).Append(".cu\"\n");
         include.Append("#define RETAIN_EMULATED_KERNELS \\\n");
-        foreach (var kernel in CudaKernels.All)
+        foreach (var kernel in CudaKernels.All.Concat(PlantedFaults.All))
         {
-            bool barriers = UsesBarriers(KernelSources.Module(kernel.Module).Source, kernel.Name);
+            string source = kernel.Module == PlantedFaults.Module ? files[PlantedFaults.Module + ".cu"] : KernelSources.Module(kernel.Module).Source;
+            bool barriers = UsesBarriers(source, kernel.Name);
             include.Append("    RETAIN_KERNEL(").Append(kernel.Name).Append(", ").Append(barriers ? "true" : "false").Append(") \\\n");
         }
         include.Append('\n');
@@ -84,15 +104,32 @@ internal static unsafe class KernelEmulator
         {
             Directory.CreateDirectory(folder);
             foreach (var (name, text) in files) File.WriteAllText(Path.Combine(folder, name), text);
-            string temporary = library + "." + Environment.ProcessId + ".tmp";
-            // _setjmp/_longjmp switch stacks: fortified longjmp checks would reject that.
-            var (code, output) = Run(compiler, folder,
-                ["-std=c++20", "-O2", "-U_FORTIFY_SOURCE", "-shared", "-fPIC", "-Wall", "-Wextra", "-Werror", "-include", "cuda_emulator.h", "-o", temporary, "emulator.cpp"]);
-            if (code != 0) throw new InvalidOperationException($"The CUDA kernels do not compile against the emulator ({compiler}):\n{output}");
+            string suffix = "." + Environment.ProcessId + ".tmp";
+            // _setjmp/_longjmp switch stacks: fortified longjmp checks would reject that. The kernels alone get
+            // ThreadSanitizer's instrumentation (without its runtime: shared_memory_checker.cpp receives the calls) and
+            // debug lines, so a fault names its source line.
+            string[] common = ["-std=c++20", "-O2", "-U_FORTIFY_SOURCE", "-fPIC", "-Wall", "-Wextra", "-Werror"];
+            var units = new (string Source, string[] Extra)[]
+            {
+                ("kernel_table.cpp", ["-fsanitize=thread", "-g", "-include", "cuda_emulator.h"]),
+                ("emulator.cpp", []),
+                ("shared_memory_checker.cpp", []),
+            };
+            var objects = new List<string>();
+            foreach (var (source, extra) in units)
+            {
+                string obj = Path.ChangeExtension(source, ".o") + suffix;
+                var (code, output) = Run(compiler, folder, [.. common, .. extra, "-c", "-o", obj, source]);
+                if (code != 0) throw new InvalidOperationException($"The CUDA kernels do not compile against the emulator ({compiler}, {source}):\n{output}");
+                objects.Add(obj);
+            }
+            string temporary = library + suffix;
+            var (linked, log) = Run(compiler, folder, ["-shared", "-o", temporary, .. objects]);
+            if (linked != 0) throw new InvalidOperationException($"The CUDA kernel emulator does not link ({compiler}):\n{log}");
             File.Move(temporary, library, overwrite: true);
         }
         var handle = NativeLibrary.Load(library);
-        return new Built(NativeLibrary.GetExport(handle, "retain_emulator_launch"), null);
+        return new Built(NativeLibrary.GetExport(handle, "retain_emulator_launch"), null, library);
     }
 
     /// <summary>
@@ -107,7 +144,7 @@ internal static unsafe class KernelEmulator
         return body.Contains("__syncthreads", StringComparison.Ordinal) || body.Contains("retain_block_", StringComparison.Ordinal);
     }
 
-    private static (int Code, string Output) Run(string file, string folder, string[] arguments)
+    internal static (int Code, string Output) Run(string file, string folder, string[] arguments)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = folder, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
@@ -118,7 +155,7 @@ internal static unsafe class KernelEmulator
         return (process.ExitCode, stdout.Result + stderr);
     }
 
-    private static string? FindOnPath(string name) =>
+    internal static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 }

@@ -42,7 +42,7 @@ internal sealed unsafe class RecordingDevice(long capacityBytes = 1L << 30, Kern
         address = 0;
         if (_used + bytes > capacityBytes) return CudaDriver.ErrorOutOfMemory;
         address = (ulong)NativeMemory.AlignedAlloc((nuint)bytes, 256);
-        NativeMemory.Fill((void*)address, (nuint)bytes, 0xCD);
+        new Span<uint>((void*)address, checked((int)(bytes / sizeof(uint)))).Fill(CudaBackendOptions.PoisonPattern);
         _allocations[address] = bytes;
         _used += bytes;
         DeviceAllocations++;

@@ -72,7 +72,7 @@ public sealed class Gsm8kTests
             (3, "the answer has no final '#### N' line to grade against"),
             (4, "missing or empty 'question'"),
             (5, "empty target"),
-            (6, "invalid JSON"),
+            (6, "invalid JSON (line 6, byte 39)"),
             (7, "the field 'question' is a JSON array, not a string"),
         ]);
         Should.Throw<DataException>(() => Load(new Gsm8kOptions { TrainPath = "gsm8k/bad_rows.jsonl" }))

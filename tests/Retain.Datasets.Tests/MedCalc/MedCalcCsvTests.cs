@@ -8,13 +8,13 @@ namespace Retain.Datasets.Tests.MedCalc;
 public sealed class MedCalcCsvTests
 {
     private static readonly Lazy<List<MedCalcRow>> RealRows = new(() =>
-        MedCalcRow.ReadAll(TestPaths.SharedFile("data", "medcalc_bench", "test_data.csv"), new RowIssues(BadRowPolicy.Fail, new DataReport()), new DataReport(), needsExplanation: true));
+        MedCalcRow.ReadAll(TestPaths.SharedFile("data", "medcalc_bench", "test_data.csv"), DataSplit.Test, new RowIssues(BadRowPolicy.Fail, new DataReport()), new DataReport(), needsExplanation: true));
 
     [Fact]
     public void Real_test_file_has_1047_rows_of_55_calculators()
     {
         var report = new DataReport();
-        var rows = MedCalcRow.ReadAll(TestPaths.SharedFile("data", "medcalc_bench", "test_data.csv"), new RowIssues(BadRowPolicy.Fail, report), report, needsExplanation: true);
+        var rows = MedCalcRow.ReadAll(TestPaths.SharedFile("data", "medcalc_bench", "test_data.csv"), DataSplit.Test, new RowIssues(BadRowPolicy.Fail, report), report, needsExplanation: true);
 
         rows.Count.ShouldBe(1047);
         report.RowsRead.ShouldBe(1047);

@@ -21,7 +21,7 @@ public sealed class MedCalcReferenceTests
     private static readonly Lazy<Dictionary<string, MedCalcRow>> Rows = new(() =>
     {
         var report = new DataReport();
-        return MedCalcRow.ReadAll(TestPaths.SharedFile("data", "medcalc_bench", "test_data.csv"), new RowIssues(BadRowPolicy.Fail, report), report, true)
+        return MedCalcRow.ReadAll(TestPaths.SharedFile("data", "medcalc_bench", "test_data.csv"), DataSplit.Test, new RowIssues(BadRowPolicy.Fail, report), report, true)
             .ToDictionary(r => r.RowNumber);
     });
 

@@ -37,8 +37,8 @@ public class RunConfigTests
         var errors = Invalid(bound).Errors.Select(e => e.ToString()).ToList();
 
         var file = Path.Combine(temp.Path, "run.json");
-        errors.ShouldContain($"{file}: trainng: unknown key 'trainng'. Did you mean 'training'? Known keys: name, model, device, chatTemplate, output, dataset, data, methods, learningRates, seeds, training, validation, benchmarks, general, plugins.");
-        errors.ShouldContain($"{file}: training.batchSize: expected an integer, got 'eight'.");
+        errors.ShouldContain($"{file}: trainng: unknown key 'trainng'. Did you mean 'training'? Known keys: name, model, device, chatTemplate, output, dataset, data, methods, learningRates, seeds, training, validation, benchmarks, general, plugins, save.");
+        errors.ShouldContain($"{file}: training.batchSize: expected an integer, got the string \"eight\" (write it without quotes).");
         errors.ShouldContain($"{file}: training.warmupRatio: must be between 0 and 1.");
         errors.ShouldContain($"{file}: methods[1].strategies[0].options.tau: strategy 'standard' takes no options.");
         errors.ShouldContain(e => e.StartsWith($"{file}: dataset: unknown dataset 'none'", StringComparison.Ordinal));

@@ -47,7 +47,7 @@ public class BrokenPluginTests
         failure.Path.ShouldEndWith("ThrowingPlugin");
         failure.Reason.ShouldContain("Retain.Fixtures.Broken.ThrowingPlugin failed");
         failure.Reason.ShouldContain("broken on purpose");
-        host.Catalog.Plugins.Select(p => p.Name).Order().ShouldBe(["GreeterOne", "GreeterTwo", "PoisonPlugin"]);
+        host.Catalog.Plugins.Select(p => p.Name).Order().ShouldBe(["ExitingPlugin", "GreeterOne", "GreeterTwo", "PoisonPlugin"]);
     }
 
     [Fact]

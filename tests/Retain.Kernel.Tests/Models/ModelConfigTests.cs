@@ -38,6 +38,23 @@ public sealed class ModelConfigTests
         llama3.RopeScaling.Factor.ShouldBe(32);
     }
 
+    [Fact]
+    public void Transformers_5_rope_parameters_read_as_the_older_top_level_keys()
+    {
+        const string sizes = "\"hidden_size\":32,\"intermediate_size\":64,\"num_hidden_layers\":6,\"num_attention_heads\":4,\"vocab_size\":100";
+        var old = Parse($$$"""{"model_type":"llama",{{{sizes}}},"rope_theta":500000.0,"rope_scaling":{"rope_type":"llama3","factor":8.0,"low_freq_factor":1.0,"high_freq_factor":4.0,"original_max_position_embeddings":8192}}""");
+        var v5 = Parse($$$"""{"model_type":"llama",{{{sizes}}},"rope_parameters":{"rope_type":"llama3","rope_theta":500000.0,"factor":8.0,"low_freq_factor":1.0,"high_freq_factor":4.0,"original_max_position_embeddings":8192}}""");
+        (v5.RopeTheta, v5.RopeScaling).ShouldBe((old.RopeTheta, old.RopeScaling));
+        var qwen = Parse($$$"""{"model_type":"qwen3",{{{sizes}}},"rope_parameters":{"rope_type":"default","rope_theta":1000000}}""");
+        (qwen.RopeTheta, qwen.RopeScaling).ShouldBe((1_000_000d, (RopeScaling?)null));
+        var gemma = Parse($$$$"""{"model_type":"gemma3_text",{{{{sizes}}}},"rope_parameters":{"full_attention":{"rope_type":"linear","factor":8.0,"rope_theta":1000000.0},"sliding_attention":{"rope_type":"default","rope_theta":10000.0}}}""");
+        (gemma.RopeTheta, gemma.RopeLocalTheta, gemma.RopeScaling).ShouldBe((1_000_000d, 10_000d, new RopeScaling("linear", 8)));
+        Should.Throw<ModelConfigException>(() => Parse($$$"""{"model_type":"qwen3",{{{sizes}}},"rope_theta":10000,"rope_parameters":{"rope_theta":1000000}}""")).Message
+            .ShouldBe("config.json: key 'rope_theta' is 10000, but rope_parameters gives rope_theta 1000000; remove one of them.");
+        Should.Throw<ModelConfigException>(() => Parse($$$"""{"model_type":"qwen3",{{{sizes}}},"rope_parameters":{"rope_theta":0}}""")).Message
+            .ShouldBe("config.json: key 'rope_parameters.rope_theta' must be a positive number, not 0.");
+    }
+
     [Theory]
     [InlineData("{\"model_type\":\"mistral\",\"hidden_size\":8}", "'mistral' is not supported; supported model types are llama, qwen2, qwen3, gemma3_text")]
     [InlineData("{\"model_type\":\"gemma3\"}", "gemma3_text")]
@@ -49,7 +66,7 @@ public sealed class ModelConfigTests
     [InlineData("{\"model_type\":\"llama\",\"hidden_size\":8,\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":1,\"vocab_size\":4,\"hidden_act\":\"relu\"}", "activation 'relu' is not supported")]
     [InlineData("{\"model_type\":\"qwen2\",\"hidden_size\":8,\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":1,\"vocab_size\":4,\"use_sliding_window\":true}", "use_sliding_window")]
     [InlineData("{\"model_type\":\"gemma3_text\",\"hidden_size\":8,\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":1,\"vocab_size\":4,\"final_logit_softcapping\":30.0}", "soft-capping")]
-    [InlineData("{not json", "not valid JSON")]
+    [InlineData("{not json", "invalid JSON at line 1, column 2")]
     public void Unsupported_or_malformed_configs_are_refused_with_the_key(string json, string expected)
     {
         var e = Should.Throw<ModelConfigException>(() => Parse(json));

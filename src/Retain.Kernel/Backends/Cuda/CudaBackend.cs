@@ -43,7 +43,7 @@ public sealed unsafe partial class CudaBackend : IBackend
     {
         _device = device;
         Matmul = options.Matmul;
-        _allocator = new CachingAllocator(device);
+        _allocator = new CachingAllocator(device, options.PoisonAllocations);
         _castA = new DeviceScratch(_allocator);
         _castB = new DeviceScratch(_allocator);
         _attention = new DeviceScratch(_allocator);

@@ -30,6 +30,15 @@ public sealed record CudaBackendOptions
     /// <summary>Where compiled kernels are cached; null = <c>$RETAIN_CACHE_DIR/cuda</c> or <c>~/.cache/retain/cuda</c>.</summary>
     public string? KernelCacheDirectory { get; init; }
 
+    /// <summary>
+    /// Fill every block the allocator hands out, new or reused, with <see cref="PoisonPattern"/>, so that an element no
+    /// kernel wrote reads as NaN in every result (a debugging aid: one memset per allocation). The emulator tests set it.
+    /// </summary>
+    public bool PoisonAllocations { get; init; }
+
+    /// <summary>The poison's 32-bit word: a NaN as a float, as a double (two words) and in either bf16 half; as an int it is out of every index range.</summary>
+    public const uint PoisonPattern = 0x7FF57FA5u;
+
     /// <summary>Parses a precision name (<c>bf16</c>, <c>tf32</c>, <c>fp32</c>), naming <paramref name="source"/> in the error.</summary>
     public static CudaMatmulPrecision ParseMatmul(string text, string source) => text.Trim().ToLowerInvariant() switch
     {

@@ -101,6 +101,7 @@ public sealed class SafetensorsDirectory : IDisposable
 
     private static IEnumerable<(string Tensor, string Shard)> ReadIndex(string index)
     {
+        if (FileLinks.Target(index) is null) throw new SafetensorsFormatException($"{index}: cannot be read: {FileLinks.Problem(index)}.");
         JsonDocument document;
         try
         {
@@ -108,7 +109,7 @@ public sealed class SafetensorsDirectory : IDisposable
         }
         catch (JsonException e)
         {
-            throw new SafetensorsFormatException($"{index}: not valid JSON ({e.Message}).", e);
+            throw new SafetensorsFormatException($"{index}: {JsonErrors.Describe(e)}.", e);
         }
         using (document)
         {

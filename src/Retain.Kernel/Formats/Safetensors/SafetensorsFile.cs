@@ -72,8 +72,8 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public static SafetensorsFile Open(string path)
     {
         path = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(path)) throw new SafetensorsFormatException($"{path}: file not found.");
-        long fileLength = new FileInfo(path).Length;
+        var target = FileLinks.Target(path) ?? throw new SafetensorsFormatException($"{path}: cannot be read: {FileLinks.Problem(path)}.");
+        long fileLength = target.Length;
         if (fileLength < 8) throw new SafetensorsFormatException($"{path}: {fileLength} bytes is too short for a safetensors file (8-byte header length missing).");
 
         byte[] lengthBytes = new byte[8];
@@ -108,6 +108,11 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     private static (Dictionary<string, SafetensorsTensorInfo>, IReadOnlyDictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
     {
+        long invalid = JsonErrors.FirstInvalidUtf8(header);
+        if (invalid >= 0)
+        {
+            throw new SafetensorsFormatException($"{path}: the header is not valid UTF-8 at byte {8 + invalid} of the file (0x{header[invalid]:X2}, offset {invalid} in the {header.Length}-byte header); a safetensors header must be UTF-8 JSON.");
+        }
         JsonDocument document;
         try
         {
@@ -115,11 +120,7 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
         catch (JsonException e)
         {
-            throw new SafetensorsFormatException($"{path}: the header is not valid JSON ({e.Message}).", e);
-        }
-        catch (ArgumentException e)
-        {
-            throw new SafetensorsFormatException($"{path}: the header is not valid UTF-8 JSON ({e.Message}).", e);
+            throw new SafetensorsFormatException($"{path}: the header is not valid JSON ({JsonErrors.Describe(e)}); a safetensors header must be one JSON object.", e);
         }
         using (document)
         {
@@ -238,33 +239,66 @@ public sealed unsafe class SafetensorsFile : IDisposable
     /// <summary>Reads a tensor as float32 into <paramref name="destination"/> (its length must equal the element count).</summary>
     public void ReadFloat32(SafetensorsTensorInfo tensor, Span<float> destination)
     {
-        if (_base is null) throw new ObjectDisposedException(Path);
         if (destination.Length != tensor.ElementCount)
         {
             throw new SafetensorsFormatException($"{Path}: tensor '{tensor.Name}' has {tensor.ElementCount} elements; {destination.Length} were expected.");
+        }
+        ReadFloat32(tensor, 0, destination);
+    }
+
+    /// <summary>
+    /// Reads elements [<paramref name="offset"/>, offset + destination.Length) of a tensor as float32, converting F16,
+    /// BF16 and F64 on the way: a large tensor is loaded chunk by chunk without a host copy of the whole of it.
+    /// </summary>
+    public void ReadFloat32(SafetensorsTensorInfo tensor, long offset, Span<float> destination)
+    {
+        if (_base is null) throw new ObjectDisposedException(Path);
+        if (offset < 0 || offset + destination.Length > tensor.ElementCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"Elements [{offset}, {offset + destination.Length}) lie outside tensor '{tensor.Name}' of {tensor.ElementCount}.");
         }
         if (!tensor.DType.IsReadableAsFloat())
         {
             throw new SafetensorsFormatException($"{Path}: tensor '{tensor.Name}' has dtype {tensor.DType}; only F32, F16, BF16 and F64 can be read as float32.");
         }
-        byte* p = _base + _dataStart + tensor.DataOffset;
-        long n = tensor.ElementCount;
+        int size = tensor.DType.Size();
+        byte* p = _base + _dataStart + tensor.DataOffset + offset * size;
+        int n = destination.Length;
         switch (tensor.DType)
         {
             case SafetensorsDType.F32:
-                new ReadOnlySpan<byte>(p, checked((int)tensor.ByteLength)).CopyTo(MemoryMarshal.AsBytes(destination));
+                new ReadOnlySpan<byte>(p, checked(n * 4)).CopyTo(MemoryMarshal.AsBytes(destination));
                 break;
             case SafetensorsDType.BF16:
-                for (long i = 0; i < n; i++) destination[(int)i] = SafetensorsDTypes.FromBFloat16(System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(p + 2 * i));
+                for (int i = 0; i < n; i++) destination[i] = SafetensorsDTypes.FromBFloat16(System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ushort>(p + 2L * i));
                 break;
             case SafetensorsDType.F16:
-                for (long i = 0; i < n; i++) destination[(int)i] = (float)System.Runtime.CompilerServices.Unsafe.ReadUnaligned<Half>(p + 2 * i);
+                for (int i = 0; i < n; i++) destination[i] = (float)System.Runtime.CompilerServices.Unsafe.ReadUnaligned<Half>(p + 2L * i);
                 break;
             case SafetensorsDType.F64:
-                for (long i = 0; i < n; i++) destination[(int)i] = (float)System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(p + 8 * i);
+                for (int i = 0; i < n; i++) destination[i] = (float)System.Runtime.CompilerServices.Unsafe.ReadUnaligned<double>(p + 8L * i);
                 break;
         }
     }
+
+    /// <summary>
+    /// Tells the OS that this process is done with a tensor's mapped pages, so they stop counting towards its resident
+    /// memory (they stay in the page cache; a later read maps them again). Loading a checkpoint does this after each
+    /// tensor, so peak RSS is the converted weights, not the weights plus the whole mapped file.
+    /// </summary>
+    public void ReleasePages(SafetensorsTensorInfo tensor)
+    {
+        if (_base is null || !OperatingSystem.IsLinux()) return;
+        long page = Environment.SystemPageSize;
+        long start = (long)(_base + _dataStart + tensor.DataOffset);
+        long first = (start + page - 1) / page * page, last = (start + tensor.ByteLength) / page * page;
+        if (last > first) _ = Madvise((nint)first, (nuint)(last - first), MadviseDontNeed);
+    }
+
+    private const int MadviseDontNeed = 4;
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static extern int Madvise(nint address, nuint length, int advice);
 
     /// <summary>Unmaps the file.</summary>
     public void Dispose()

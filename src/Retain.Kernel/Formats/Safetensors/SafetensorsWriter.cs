@@ -79,6 +79,8 @@ public static class SafetensorsWriter
             if (t.Name == "__metadata__") throw new ArgumentException("'__metadata__' is reserved.");
         }
 
+        // The data order of the safetensors library: larger dtype alignment first, then by name.
+        tensors = tensors.OrderByDescending(t => AlignmentRank(t.DType)).ThenBy(t => t.Name, StringComparer.Ordinal).ToArray();
         byte[] header = BuildHeader(tensors, metadata);
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -101,10 +103,30 @@ public static class SafetensorsWriter
         }
     }
 
+    // The order of safetensors' Dtype enum, which its writer sorts by (descending).
+    private static int AlignmentRank(SafetensorsDType dtype) => dtype switch
+    {
+        SafetensorsDType.BOOL => 0,
+        SafetensorsDType.U8 => 1,
+        SafetensorsDType.I8 => 2,
+        SafetensorsDType.F8_E5M2 => 3,
+        SafetensorsDType.F8_E4M3 => 4,
+        SafetensorsDType.I16 => 5,
+        SafetensorsDType.U16 => 6,
+        SafetensorsDType.F16 => 7,
+        SafetensorsDType.BF16 => 8,
+        SafetensorsDType.I32 => 9,
+        SafetensorsDType.U32 => 10,
+        SafetensorsDType.F32 => 11,
+        SafetensorsDType.F64 => 12,
+        SafetensorsDType.I64 => 13,
+        _ => 14,
+    };
+
     private static byte[] BuildHeader(IReadOnlyList<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteStartObject("__metadata__");

@@ -9,7 +9,9 @@ namespace Retain.Kernel.Backends.Cuda.Memory;
 /// Blocks returned from any thread (e.g. a finalizer) only enter the cache: reuse happens on the owning thread, in
 /// stream order, so work still queued on a block finishes before later work overwrites it.
 /// </summary>
-internal sealed class CachingAllocator(ICudaDevice device) : IDisposable
+/// <param name="device">The device.</param>
+/// <param name="poison">Whether every block handed out is first filled with <see cref="CudaBackendOptions.PoisonPattern"/>.</param>
+internal sealed class CachingAllocator(ICudaDevice device, bool poison = false) : IDisposable
 {
     private const long SmallGranularity = 512;
     private const long LargeGranularity = 2L << 20;
@@ -47,7 +49,7 @@ internal sealed class CachingAllocator(ICudaDevice device) : IDisposable
             if (_free.TryGetValue(size, out var stack) && stack.Count > 0)
             {
                 CachedBytes -= size;
-                return stack.Pop();
+                return Poisoned(stack.Pop(), size);
             }
         }
         int result = device.TryAllocate(size, out ulong address);
@@ -70,6 +72,13 @@ internal sealed class CachingAllocator(ICudaDevice device) : IDisposable
             HeldBytes += size;
             PeakHeldBytes = Math.Max(PeakHeldBytes, HeldBytes);
         }
+        return Poisoned(address, size);
+    }
+
+    /// <summary>Fills the first <paramref name="bytes"/> (rounded up to words) of a block with the poison, when poisoning is on.</summary>
+    public ulong Poisoned(ulong address, long bytes)
+    {
+        if (poison && address != 0) device.Fill32(address, CudaBackendOptions.PoisonPattern, (bytes + sizeof(uint) - 1) / sizeof(uint));
         return address;
     }
 

@@ -23,7 +23,8 @@ internal sealed class DeviceScratch(CachingAllocator allocator) : IDisposable
             _address = allocator.Allocate(size);
             _bytes = size;
         }
-        return new DevicePointer(_address, bytes);
+        // Scratch is reused by every op: poisoned anew, each op sees none of the previous op's values.
+        return new DevicePointer(allocator.Poisoned(_address, bytes), bytes);
     }
 
     /// <inheritdoc />

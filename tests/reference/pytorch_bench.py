@@ -160,7 +160,7 @@ def peak_rss_mb():
 
 def summary(samples):
     s = sorted(samples)
-    return {"median": s[len(s) // 2], "min": s[0], "max": s[-1], "count": len(s)}
+    return {"median": s[len(s) // 2], "min": s[0], "max": s[-1], "count": len(s), "samples": s}
 
 
 def timed(step, warmup, warmup_seconds, repeat):

@@ -29,11 +29,13 @@ public static class BenchCommand
         var python = new Option<string?>("--python") { Description = "Python that imports torch (default: RETAIN_PYTHON, else /usr/bin/python3, else python3)." };
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Measure Retain only." };
         var noGemm = new Option<bool>("--no-gemm") { Description = "Skip the GEMM comparison." };
+        var interleave = new Option<int>("--interleave") { Description = "Split each side's timed runs into this many chunks, run Retain, PyTorch, Retain, PyTorch, ...", DefaultValueFactory = _ => 3 };
+        var noLimits = new Option<bool>("--no-limits") { Description = "Skip measuring the machine's limits (peak FMA, triad bandwidth) and the training cases' lower bounds." };
         var ops = new Option<bool>("--ops") { Description = "Also time every backend op and print where each case's time goes (synchronises after every op)." };
         var measure = new Option<string?>("--measure") { Description = "Internal: measure one case in this process and print its JSON.", Hidden = true };
         var command = new Command("bench", "Measure training, scoring and generation speed against PyTorch on this machine.")
         {
-            suite, json, only, threads, warmup, warmupSeconds, repeat, seed, python, noPyTorch, noGemm, ops, measure,
+            suite, json, only, threads, warmup, warmupSeconds, repeat, seed, python, noPyTorch, noGemm, interleave, noLimits, ops, measure,
         };
         command.SetAction(parse => console.Guard(() =>
         {
@@ -41,6 +43,7 @@ public static class BenchCommand
             if (settings.Threads < 1) throw new UsageException("--threads must be at least 1.");
             if (settings.Warmup < 0 || settings.WarmupSeconds < 0) throw new UsageException("--warmup and --warmup-seconds cannot be negative.");
             if (settings.Repeat < 1) throw new UsageException("--repeat must be at least 1.");
+            if (parse.GetValue(interleave) < 1) throw new UsageException("--interleave must be at least 1.");
             string suiteName = parse.GetValue(suite)!;
             var all = Cases(suiteName);
             if (parse.GetValue(measure) is { } name)
@@ -69,16 +72,22 @@ public static class BenchCommand
             if (!parse.GetValue(noPyTorch)) (peer, peerMissing) = PyTorchPeer.Find(parse.GetValue(python), gpu);
             if (peer is null) console.Error.WriteLine($"PyTorch peer not run: {peerMissing}");
 
-            var runner = new BenchRunner(settings, peer, peerMissing) { GemmSizes = parse.GetValue(noGemm) || gpu ? [] : [512, 1024, 2048] };
-            var (results, gemm) = runner.Run(cases, console.Error.WriteLine);
+            var runner = new BenchRunner(settings, peer, peerMissing)
+            {
+                GemmSizes = parse.GetValue(noGemm) || gpu ? [] : [512, 1024, 2048],
+                MeasureLimits = !gpu && !parse.GetValue(noLimits),
+                Interleave = parse.GetValue(interleave),
+            };
+            var report = runner.Run(cases, console.Error.WriteLine);
+            var results = report.Results;
             var machine = MachineInfo.Describe(settings.Threads, peer, peerMissing);
             if (parse.GetValue(json))
             {
-                console.Out.WriteLine(BenchRunner.ToJson(machine, settings, results, gemm, peakFlops).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                console.Out.WriteLine(BenchRunner.ToJson(machine, settings, report, peakFlops, runner.Interleave).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             }
             else
             {
-                WriteTables(console, machine, results, gemm, peakFlops);
+                WriteTables(console, machine, report, peakFlops);
             }
             foreach (var failed in results.Where(r => r.RetainError is not null)) console.Error.WriteLine($"error: {failed.Case.Name}: {failed.RetainError}");
             return results.Any(r => r.RetainError is not null) ? ExitCodes.Failed : ExitCodes.Success;
@@ -110,12 +119,17 @@ public static class BenchCommand
         return all.Where(c => wanted.Contains(c.Name) || wanted.Contains(c.Model.Name)).ToArray();
     }
 
-    private static void WriteTables(CliConsole console, System.Text.Json.Nodes.JsonObject machine, IReadOnlyList<BenchResult> results, IReadOnlyList<GemmResult> gemm, double? peakFlops)
+    private static void WriteTables(CliConsole console, System.Text.Json.Nodes.JsonObject machine, BenchReport report, double? peakFlops)
     {
+        var (results, gemm) = (report.Results, report.Gemm);
         var ansi = CommonOptions.Console(console);
         console.Out.WriteLine($"{machine["cpu"]} · {machine["logical_cpus"]} logical CPUs · {machine["isa"]} · {machine["threads"]} threads · GEMM: {machine["gemm"]}");
         console.Out.WriteLine($"{machine["runtime"]} · {machine["date"]} · PyTorch: {machine["pytorch"]}");
-        var table = new Table().AddColumns("Case", "Shape", "Retain tok/s", "PyTorch tok/s", "Ratio", "Retain ms/run (min–max)", "PyTorch ms/run (min–max)", "Peak MB Retain/PyTorch", "Alloc B/run");
+        if (report.Limits is { } limits)
+        {
+            console.Out.WriteLine($"Limits: peak FP32 FMA {F(limits.PeakFlops / 1e9, "N1")} GFLOP/s (Vector{limits.VectorBits}) · best GEMM {F(limits.GemmFlops / 1e9, "N1")} GFLOP/s · triad {F(limits.BandwidthBytes / 1e9, "N1")} GB/s");
+        }
+        var table = new Table().AddColumns("Case", "Shape", "Retain tok/s", "PyTorch tok/s", "Ratio of medians", "Ratio of mins", "Retain ms/run (min–max)", "PyTorch ms/run (min–max)", "Peak MB Retain/PyTorch", "Alloc B/run");
         foreach (var r in results)
         {
             table.AddRow(
@@ -124,6 +138,7 @@ public static class BenchCommand
                 r.Retain is { } a ? F(a.TokensPerSecond, "N0") : "[red]failed[/]",
                 r.PyTorch is { } b ? F(b.TokensPerSecond, "N0") : "—",
                 r.Ratio is { } ratio ? F(ratio, "0.00") + "×" : "—",
+                r.RatioOfMins is { } mins ? F(mins, "0.00") + "×" : "—",
                 r.Retain is { } c ? Milliseconds(c.Seconds) : "—",
                 r.PyTorch is { } d ? Milliseconds(d.Seconds) : "—",
                 $"{(r.Retain?.PeakRssMb is { } m1 ? F(m1, "N0") : "—")} / {(r.PyTorch?.PeakRssMb is { } m2 ? F(m2, "N0") : "—")}",
@@ -133,14 +148,16 @@ public static class BenchCommand
         var training = results.Where(r => r.Case.Phase == BenchPhase.Train && r.Retain is not null).ToArray();
         if (training.Length > 0)
         {
-            var flops = new Table().AddColumns("Training case", "Model GFLOP/token", "Retain TFLOP/s", "PyTorch TFLOP/s", "Retain MFU", "PyTorch MFU", "Peak device MB Retain/PyTorch");
+            var flops = new Table().AddColumns("Training case", "Model GFLOP/token", "Retain TFLOP/s", "PyTorch TFLOP/s", "Retain MFU", "PyTorch MFU", "Peak device MB Retain/PyTorch", "Lower bound ms", "Fraction of limit");
             foreach (var r in training)
             {
                 flops.AddRow(Markup.Escape(r.Case.Name), F(r.FlopsPerToken / 1e9, "N3"), F(r.Tflops(r.Retain)!.Value, "N3"),
                     r.Tflops(r.PyTorch) is { } t ? F(t, "N3") : "—",
                     r.Mfu(r.Retain, peakFlops) is { } m1 ? F(m1 * 100, "N1") + "%" : "—",
                     r.Mfu(r.PyTorch, peakFlops) is { } m2 ? F(m2 * 100, "N1") + "%" : "—",
-                    $"{(r.Retain!.PeakDeviceMb is { } d1 ? F(d1, "N0") : "—")} / {(r.PyTorch?.PeakDeviceMb is { } d2 ? F(d2, "N0") : "—")}");
+                    $"{(r.Retain!.PeakDeviceMb is { } d1 ? F(d1, "N0") : "—")} / {(r.PyTorch?.PeakDeviceMb is { } d2 ? F(d2, "N0") : "—")}",
+                    r.Bound is { } bound ? F(bound.TotalSeconds * 1000, "N1") : "—",
+                    r.FractionOfLimit is { } fraction ? F(fraction * 100, "N0") + "%" : "—");
             }
             ansi.Write(flops);
         }
@@ -153,6 +170,16 @@ public static class BenchCommand
                 opsTable.AddRow(op.Op, F(op.SecondsPerRun * 1000, "N2"), F(op.SecondsPerRun / total * 100, "N1") + "%", F(op.CallsPerRun, "N0"));
             }
             ansi.Write(opsTable);
+            if (r.Bound is not { } opsBound) continue;
+            var parts = new Table().AddColumns($"{Markup.Escape(r.Case.Name)}: part", "ops", "ms/run", "lower bound ms", "fraction of limit");
+            foreach (var part in Roofline.Parts)
+            {
+                var members = r.Retain.Ops!.Where(o => Roofline.PartOf(o.Op) == part).ToArray();
+                double measured = members.Sum(o => o.SecondsPerRun), limit = Roofline.SecondsOf(opsBound, part);
+                parts.AddRow(part, Markup.Escape(string.Join(", ", members.Select(o => o.Op))), F(measured * 1000, "N2"), F(limit * 1000, "N2"),
+                    measured > 0 ? F(limit / measured * 100, "N0") + "%" : "—");
+            }
+            ansi.Write(parts);
         }
         foreach (var r in results.Where(r => r.PyTorch is null && r.PyTorchError is not null && r.Retain is not null).Take(1))
         {

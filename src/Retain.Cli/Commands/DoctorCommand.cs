@@ -5,6 +5,7 @@ using Retain.Kernel;
 using Retain.Kernel.Backends;
 using Retain.Kernel.Backends.Cpu;
 using Retain.Kernel.Backends.Cpu.Gemm;
+using Retain.Kernel.Backends.Cpu.Gemm.Calibration;
 using Retain.Kernel.Backends.Cuda;
 using Retain.Kernel.Backends.Cuda.Discovery;
 using Retain.Kernel.Diagnostics;
@@ -12,8 +13,8 @@ using Retain.Kernel.Diagnostics;
 namespace Retain.Cli.Commands;
 
 /// <summary>
-/// <c>retain doctor [--device cpu|cuda|cuda:N] [--verify] [--matmul all|bf16|tf32|fp32] [--seed N]</c>: what the
-/// backends find on this machine (CPU threads and GEMM; for CUDA the GPUs, versions, every library's path or the
+/// <c>retain doctor [--device cpu|cuda|cuda:N] [--verify] [--matmul all|bf16|tf32|fp32] [--seed N] [--recalibrate]</c>: what the
+/// backends find on this machine (CPU threads and the measured GEMM choice; for CUDA the GPUs, versions, every library's path or the
 /// folders searched), and with <c>--verify</c> every op of the device's backend against the CPU backend.
 /// </summary>
 public static class DoctorCommand
@@ -26,12 +27,13 @@ public static class DoctorCommand
         var matmul = new Option<string>("--matmul") { Description = "GEMM precisions to verify on CUDA: all, bf16, tf32 or fp32.", DefaultValueFactory = _ => "all" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs of --verify.", DefaultValueFactory = _ => 1 };
         var verbose = new Option<bool>("--verbose") { Description = "On a machine without a GPU, list every folder searched and every CUDA library missing too." };
-        var command = new Command("doctor", "Report the CPU and CUDA backends this machine can run (and verify one against the other).") { device, verify, matmul, seed, verbose };
+        var recalibrate = new Option<bool>("--recalibrate") { Description = "Measure the CPU GEMM choice again (managed against OpenBLAS per shape class) and replace the cached calibration." };
+        var command = new Command("doctor", "Report the CPU and CUDA backends this machine can run (and verify one against the other).") { device, verify, matmul, seed, verbose, recalibrate };
         command.SetAction(parse => console.Guard(() =>
         {
             var deviceName = parse.GetValue(device) ?? (parse.GetValue(verify) ? "cuda" : null);
             if (deviceName is not null) ParseDevice(deviceName);
-            WriteCpu(console);
+            WriteCpu(console, parse.GetValue(recalibrate));
             var inspection = CudaInspection.Run();
             WriteCuda(console, inspection, parse.GetValue(verbose));
             if (deviceName is null) return ExitCodes.Success;
@@ -53,14 +55,29 @@ public static class DoctorCommand
         }
     }
 
-    private static void WriteCpu(CliConsole console)
+    private static void WriteCpu(CliConsole console, bool recalibrate)
     {
         console.Out.WriteLine($"retain {KernelInfo.Version} ({RuntimeInformation.FrameworkDescription}, {RuntimeInformation.RuntimeIdentifier}, {Environment.ProcessorCount} logical CPUs)");
-        using var cpu = new CpuBackend();
+        using var cpu = new CpuBackend(new CpuBackendOptions { RecalibrateGemm = recalibrate });
         console.Out.WriteLine($"cpu: {cpu.Name}");
         console.Out.WriteLine(CpuBackend.OpenBlasPath is { } openBlas
             ? $"  OpenBLAS: {openBlas}"
             : $"  OpenBLAS: not found (install libopenblas0-pthread); the managed GEMM ({cpu.GemmName}) is used");
+        if (CpuBackend.OpenBlasVersion is { } version) console.Out.WriteLine($"  OpenBLAS build: {version}");
+        if (cpu.GemmCalibration is { } calibration) WriteGemmCalibration(console, calibration);
+        else if (CpuBackend.OpenBlasPath is not null) console.Out.WriteLine($"  GEMM: {cpu.GemmName} for every product (RETAIN_GEMM={Environment.GetEnvironmentVariable("RETAIN_GEMM")})");
+    }
+
+    private static void WriteGemmCalibration(CliConsole console, GemmCalibration calibration)
+    {
+        var o = console.Out;
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  GEMM choice per shape class (measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC, best of {calibration.Rounds} interleaved rounds; RETAIN_GEMM=managed|openblas overrides):"));
+        foreach (var c in calibration.Classes)
+        {
+            var rates = string.Join("  ", c.Gflops.Select(pair => string.Create(CultureInfo.InvariantCulture, $"{pair.Key} {pair.Value,7:0.0}")));
+            o.WriteLine($"    {c.Description,-14} {c.Shape,-13} GFLOP/s: {rates}  -> {c.Choice}");
+        }
     }
 
     private static void WriteCuda(CliConsole console, CudaInspection inspection, bool verbose)

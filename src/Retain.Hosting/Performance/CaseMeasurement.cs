@@ -45,7 +45,29 @@ public sealed record CaseMeasurement(int Tokens, double TokensPerSecond, TimingS
         : new JsonArray(ops.Select(o => (JsonNode)new JsonObject { ["op"] = o.Op, ["seconds_per_run"] = o.SecondsPerRun, ["calls_per_run"] = o.CallsPerRun }).ToArray());
 
     /// <summary>Timing samples as <c>{"median", "min", "max", "count"}</c>.</summary>
-    public static JsonObject SecondsJson(TimingSamples s) => new() { ["median"] = s.Median, ["min"] = s.Min, ["max"] = s.Max, ["count"] = s.Count };
+    public static JsonObject SecondsJson(TimingSamples s) => new()
+    {
+        ["median"] = s.Median, ["min"] = s.Min, ["max"] = s.Max, ["count"] = s.Count,
+        ["samples"] = s.Samples is { } all ? new JsonArray(all.Select(x => (JsonNode)x).ToArray()) : null,
+    };
+
+    /// <summary>
+    /// One measurement from several of the same case (the interleaved chunks of a comparison): all timed runs pooled,
+    /// the peak memory and allocations the largest, the per-op profile and detail of the first.
+    /// </summary>
+    public static CaseMeasurement Merge(IReadOnlyList<CaseMeasurement> parts)
+    {
+        if (parts.Count == 1) return parts[0];
+        if (parts.Any(p => p.Seconds.Samples is null)) throw new FormatException("A measurement to pool has no per-run samples.");
+        var seconds = TimingSamples.From(parts.SelectMany(p => p.Seconds.Samples!).ToArray());
+        var first = parts[0];
+        return new CaseMeasurement(first.Tokens, first.Tokens / seconds.Median, seconds, parts.Max(p => p.PeakRssMb), first.Parameters,
+            parts.Max(p => p.AllocatedBytesPerRun), first.Detail)
+        {
+            PeakDeviceMb = parts.Max(p => p.PeakDeviceMb),
+            Ops = first.Ops,
+        };
+    }
 
     /// <summary>Reads the object one side printed; <paramref name="source"/> names that side in errors.</summary>
     public static CaseMeasurement Parse(string text, string source)
@@ -59,7 +81,10 @@ public sealed record CaseMeasurement(int Tokens, double TokensPerSecond, TimingS
             return new CaseMeasurement(
                 json["tokens"]!.GetValue<int>(),
                 json["tokens_per_s"]!.GetValue<double>(),
-                new TimingSamples(seconds["median"]!.GetValue<double>(), seconds["min"]!.GetValue<double>(), seconds["max"]!.GetValue<double>(), seconds["count"]!.GetValue<int>()),
+                new TimingSamples(seconds["median"]!.GetValue<double>(), seconds["min"]!.GetValue<double>(), seconds["max"]!.GetValue<double>(), seconds["count"]!.GetValue<int>())
+                {
+                    Samples = seconds["samples"]?.AsArray().Select(x => x!.GetValue<double>()).ToArray(),
+                },
                 json["peak_rss_mb"]?.GetValue<double>(),
                 json["parameters"]!.GetValue<long>(),
                 json["alloc_bytes_per_run"]?.GetValue<long>(),

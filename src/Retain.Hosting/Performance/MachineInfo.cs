@@ -22,7 +22,9 @@ public static class MachineInfo
         ["runtime"] = RuntimeInformation.FrameworkDescription,
         ["retain"] = KernelInfo.Version,
         ["threads"] = threads,
-        ["gemm"] = CpuBackend.OpenBlasPath is { } path ? $"OpenBLAS ({path})" : "managed (OpenBLAS not found)",
+        ["gemm"] = CpuBackend.OpenBlasPath is { } path
+            ? $"managed or OpenBLAS ({path}) per shape class, as calibrated (retain doctor)"
+            : "managed (OpenBLAS not found)",
         ["pytorch"] = peer is not null ? $"torch {peer.Version} ({peer.Python})" : $"not run: {peerMissing}",
     };
 

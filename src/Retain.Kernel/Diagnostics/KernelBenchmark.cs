@@ -19,8 +19,11 @@ public sealed record TimingSamples(double Median, double Min, double Max, int Co
     {
         if (seconds.Length == 0) throw new ArgumentException("At least one timed run is needed.", nameof(seconds));
         Array.Sort(seconds);
-        return new TimingSamples(seconds[seconds.Length / 2], seconds[0], seconds[^1], seconds.Length);
+        return new TimingSamples(seconds[seconds.Length / 2], seconds[0], seconds[^1], seconds.Length) { Samples = seconds.ToArray() };
     }
+
+    /// <summary>Every timed run's seconds, sorted, where they were kept (null for summaries read without them).</summary>
+    public IReadOnlyList<double>? Samples { get; init; }
 }
 
 /// <summary>One measured phase.</summary>

@@ -31,11 +31,26 @@ public class BenchCliTests
         double flops = result.GetProperty("model_flops_per_token").GetDouble();
         result.GetProperty("retain_tflops").GetDouble().ShouldBe(flops * retain / 1e12, tolerance: 1e-12);
         result.GetProperty("retain_mfu").ValueKind.ShouldBe(JsonValueKind.Null); // no peak is claimed for a CPU
+        seconds.GetProperty("samples").EnumerateArray().Select(x => x.GetDouble()).Min().ShouldBe(seconds.GetProperty("min").GetDouble());
+
+        // The machine's limits and the training case's lower bound from them.
+        var limits = json.RootElement.GetProperty("limits");
+        limits.GetProperty("peak_fma_gflops").GetDouble().ShouldBeGreaterThan(0);
+        limits.GetProperty("best_gemm_gflops").GetDouble().ShouldBeGreaterThan(0);
+        limits.GetProperty("triad_gb_per_s").GetDouble().ShouldBeGreaterThan(0);
+        double bound = result.GetProperty("lower_bound_seconds").GetDouble();
+        var parts = result.GetProperty("lower_bound_parts_seconds");
+        (parts.GetProperty("matmul").GetDouble() + parts.GetProperty("attention").GetDouble() + parts.GetProperty("optimizer").GetDouble()
+            + parts.GetProperty("elementwise").GetDouble()).ShouldBe(bound, tolerance: bound * 1e-9);
+        result.GetProperty("fraction_of_limit").GetDouble().ShouldBe(bound / seconds.GetProperty("median").GetDouble(), tolerance: 1e-9);
 
         if (machine.GetProperty("pytorch").GetString()!.StartsWith("torch", StringComparison.Ordinal))
         {
             double torch = result.GetProperty("pytorch_tokens_per_s").GetDouble();
             result.GetProperty("ratio").GetDouble().ShouldBe(retain / torch, tolerance: 1e-9);
+            result.GetProperty("ratio_of_medians").GetDouble().ShouldBe(retain / torch, tolerance: 1e-9);
+            result.GetProperty("ratio_of_mins").GetDouble().ShouldBe(
+                result.GetProperty("pytorch_seconds").GetProperty("min").GetDouble() / seconds.GetProperty("min").GetDouble(), tolerance: 1e-9);
             result.GetProperty("pytorch_peak_mb").GetDouble().ShouldBeGreaterThan(1);
         }
         else
@@ -126,5 +141,51 @@ public class BenchCliTests
         measured.PeakRssMb.ShouldBe(250.5);
         measured.AllocatedBytesPerRun.ShouldBeNull();
         measured.Detail.ShouldBe("torch 1.13.0, 2 threads, weights: checkpoint");
+    }
+
+    [Theory]
+    [InlineData(10, 3, new[] { 4, 3, 3 })]
+    [InlineData(2, 3, new[] { 1, 1 })]
+    [InlineData(5, 1, new[] { 5 })]
+    public void Interleaved_chunks_split_the_timed_runs_exactly(int repeat, int chunks, int[] expected)
+        => BenchRunner.ChunkRepeats(repeat, chunks).ShouldBe(expected);
+
+    [Fact]
+    public void Pooled_chunks_report_the_median_and_min_of_all_runs()
+    {
+        static CaseMeasurement Part(double[] runs, double peak) => new(256, 0, Retain.Kernel.Diagnostics.TimingSamples.From(runs), peak, 1000, 0, "cpu");
+        var merged = CaseMeasurement.Merge([Part([0.5, 0.3], 10), Part([0.9, 0.4, 0.2], 12)]);
+
+        merged.Seconds.Count.ShouldBe(5);
+        merged.Seconds.Min.ShouldBe(0.2);
+        merged.Seconds.Median.ShouldBe(0.4);
+        merged.Seconds.Max.ShouldBe(0.9);
+        merged.TokensPerSecond.ShouldBe(256 / 0.4);
+        merged.PeakRssMb.ShouldBe(12);
+
+        // The samples survive the JSON both sides print.
+        CaseMeasurement.Parse(merged.ToJsonLine(), "test").Seconds.Samples.ShouldBe([0.2, 0.3, 0.4, 0.5, 0.9]);
+    }
+
+    [Fact]
+    public void Training_lower_bound_is_gemm_flops_at_the_gemm_rate_plus_memory_traffic_at_the_bandwidth()
+    {
+        // One layer, d = 8, 2 heads of 4, 1 kv head, SwiGLU 16, vocabulary 32; 2 rows of 4 tokens.
+        var config = Retain.Kernel.Models.ModelConfig.Parse(BenchSuites.QwenConfig(8, 1, 2, 1, 16).Replace("151936", "32"), "test");
+        var limits = new MachineLimitsResult(1e12, 512, 1e9, 1e9);
+        var bound = Roofline.TrainingStep(config, parameters: 1000, rows: 2, length: 4, limits);
+
+        double tokens = 8;
+        long matmulParameters = 8 * 8 + 2 * 8 * 4 + 8 * 8 + 3 * 8 * 16 + 8 * 32; // q, k+v, o, gate/up/down, LM head
+        bound.MatmulSeconds.ShouldBe(6.0 * matmulParameters * tokens / 1e9, tolerance: 1e-15);
+        double softmaxBytes = 4.0 * 1 * 2 * (4 / 2.0) * 5 * tokens;
+        bound.AttentionSeconds.ShouldBe(6.0 * 1 * 8 * 4 * tokens / 1e9 + softmaxBytes / 1e9, tolerance: 1e-15);
+        bound.OptimizerSeconds.ShouldBe(8 * 4.0 * 1000 / 1e9, tolerance: 1e-15);
+        double perLayer = (10 * 8 + 2 * (8 + 4) + 3 * 16) + (12 * 8 + 2 * (8 + 4) + 5 * 16);
+        bound.ElementwiseSeconds.ShouldBe(4.0 * tokens * (perLayer + 2 * 32 + 7 * 8) / 1e9, tolerance: 1e-15);
+        Roofline.Parts.Sum(p => Roofline.SecondsOf(bound, p)).ShouldBe(bound.TotalSeconds, tolerance: 1e-15);
+        Roofline.PartOf("LinearBackward").ShouldBe("matmul");
+        Roofline.PartOf("AdamWStep").ShouldBe("optimizer");
+        Roofline.PartOf("RmsNormForward").ShouldBe("elementwise");
     }
 }

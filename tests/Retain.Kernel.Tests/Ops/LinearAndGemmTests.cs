@@ -91,19 +91,46 @@ public sealed class LinearAndGemmTests : OpTestBase
     }
 
     [Fact]
-    public void Auto_gemm_uses_openblas_when_the_debian_library_is_installed()
+    public void Auto_gemm_is_calibrated_when_the_debian_library_is_installed()
     {
         bool installed = File.Exists("/usr/lib/x86_64-linux-gnu/libopenblas.so.0") || File.Exists("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0");
-        using var b = new CpuBackend(new CpuBackendOptions { Gemm = GemmProvider.Auto });
-        if (Environment.GetEnvironmentVariable("RETAIN_GEMM") is { Length: > 0 }) return;
-        if (installed)
+        var directory = Directory.CreateTempSubdirectory("retain-gemm-calibration-");
+        try
         {
-            b.GemmName.ShouldBe("openblas");
+            using var b = new CpuBackend(new CpuBackendOptions { Gemm = GemmProvider.Auto, GemmCalibrationDirectory = directory.FullName });
+            if (Environment.GetEnvironmentVariable("RETAIN_GEMM") is { Length: > 0 }) return;
+            if (!installed)
+            {
+                b.GemmName.ShouldStartWith("managed-");
+                b.GemmCalibration.ShouldBeNull();
+                return;
+            }
             CpuBackend.OpenBlasPath.ShouldNotBeNull();
+            var calibration = b.GemmCalibration.ShouldNotBeNull();
+            calibration.Classes.Count.ShouldBe(GemmShapeClass.Count);
+            calibration.MachineKey.ShouldContain("openblas=OpenBLAS");
+            foreach (var c in calibration.Classes)
+            {
+                c.Gflops.Count.ShouldBe(2);
+                c.Gflops.Keys.ShouldContain("openblas");
+                c.Gflops.Values.ShouldAllBe(rate => rate > 0 && double.IsFinite(rate));
+                c.Choice.ShouldBe(c.Gflops.MaxBy(pair => pair.Value).Key);
+            }
+            directory.GetFiles("gemm-calibration-*.json").Length.ShouldBe(1);
+
+            // The calibrated GEMM still computes the product, whichever side this class went to.
+            int m = 96, n = 80, k = 72;
+            var a = Random(m * k, 5);
+            var bm = Random(n * k, 6);
+            using var ab = Up(b, a);
+            using var bb = Up(b, bm);
+            using var cb = b.Allocate(m * n);
+            b.Gemm(false, true, m, n, k, 1f, ab.View, k, bb.View, k, 0f, cb.View, n);
+            RelativeError(Down(b, cb), ReferenceOps.Matmul(false, true, m, n, k, a, bm)).ShouldBeLessThan(1e-5);
         }
-        else
+        finally
         {
-            b.GemmName.ShouldStartWith("managed-");
+            directory.Delete(recursive: true);
         }
     }
 

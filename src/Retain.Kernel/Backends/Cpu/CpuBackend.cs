@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Retain.Kernel.Backends.Cpu.Gemm;
+using Retain.Kernel.Backends.Cpu.Gemm.Calibration;
 using Retain.Kernel.Backends.Cpu.Ops;
 
 namespace Retain.Kernel.Backends.Cpu;
@@ -13,13 +14,19 @@ public sealed record CpuBackendOptions
     /// <summary>The GEMM implementation; <c>RETAIN_GEMM=managed|openblas</c> overrides <see cref="GemmProvider.Auto"/>.</summary>
     public GemmProvider Gemm { get; init; } = GemmProvider.Auto;
 
+    /// <summary>Where GEMM calibrations are cached; null = <c>RETAIN_CACHE_DIR</c>, else <c>~/.cache/retain</c>.</summary>
+    public string? GemmCalibrationDirectory { get; init; }
+
+    /// <summary>Calibrate the GEMM choice again even when a calibration for this machine is cached (<c>retain doctor --recalibrate</c>).</summary>
+    public bool RecalibrateGemm { get; init; }
+
     /// <summary>Vector width of the managed GEMM in bits (256 or 512); 0 picks the widest accelerated one.</summary>
     public int ManagedGemmVectorWidth { get; init; }
 }
 
 /// <summary>
 /// The float32 CPU backend: native 64-byte aligned buffers, SIMD kernels (TensorPrimitives, Vector256), a fixed set of
-/// worker threads, GEMM through OpenBLAS when present or a managed packed GEMM. Results are deterministic for a given
+/// worker threads, GEMM through OpenBLAS or a managed packed GEMM, whichever a calibration measured faster per shape class. Results are deterministic for a given
 /// input (chunking never depends on the thread count). Not thread-safe: one caller at a time.
 /// </summary>
 public sealed unsafe class CpuBackend : IBackend
@@ -39,28 +46,47 @@ public sealed unsafe class CpuBackend : IBackend
         Name = $"cpu ({threads} threads, {_gemm.Name} gemm)";
     }
 
+    /// <summary>
+    /// The provider to use: <c>RETAIN_GEMM</c> (<paramref name="environment"/>) overrides <see cref="GemmProvider.Auto"/>;
+    /// an explicit option is kept.
+    /// </summary>
+    internal static GemmProvider ResolveProvider(GemmProvider option, string? environment)
+    {
+        if (option != GemmProvider.Auto || string.IsNullOrEmpty(environment)) return option;
+        if (string.Equals(environment, "managed", StringComparison.OrdinalIgnoreCase)) return GemmProvider.Managed;
+        if (string.Equals(environment, "openblas", StringComparison.OrdinalIgnoreCase)) return GemmProvider.OpenBlas;
+        throw new ArgumentException($"RETAIN_GEMM must be 'managed' or 'openblas', not '{environment}'.");
+    }
+
     private static ICpuGemm CreateGemm(CpuBackendOptions options, CpuWorkers workers)
     {
-        var provider = options.Gemm;
-        if (provider == GemmProvider.Auto)
+        var provider = ResolveProvider(options.Gemm, Environment.GetEnvironmentVariable("RETAIN_GEMM"));
+        var managed = new ManagedGemm(workers, options.ManagedGemmVectorWidth);
+        if (provider == GemmProvider.Managed) return managed;
+        var library = OpenBlas.TryLoad();
+        if (library is null)
         {
-            var env = Environment.GetEnvironmentVariable("RETAIN_GEMM");
-            if (string.Equals(env, "managed", StringComparison.OrdinalIgnoreCase)) provider = GemmProvider.Managed;
-            else if (string.Equals(env, "openblas", StringComparison.OrdinalIgnoreCase)) provider = GemmProvider.OpenBlas;
-            else if (!string.IsNullOrEmpty(env)) throw new ArgumentException($"RETAIN_GEMM must be 'managed' or 'openblas', not '{env}'.");
-        }
-        if (provider != GemmProvider.Managed)
-        {
-            var library = OpenBlas.TryLoad();
-            if (library is not null) return new OpenBlasGemm(library, workers);
             if (provider == GemmProvider.OpenBlas)
             {
                 throw new DllNotFoundException("OpenBLAS was requested but none of these could be loaded with cblas_sgemm: " +
                     string.Join(", ", OpenBlas.Candidates) + ". Install libopenblas0-pthread or use the managed GEMM.");
             }
+            return managed;
         }
-        return new ManagedGemm(workers, options.ManagedGemmVectorWidth);
+        var openBlas = new OpenBlasGemm(library, workers);
+        if (provider == GemmProvider.OpenBlas) return openBlas;
+        var store = new GemmCalibrationStore(options.GemmCalibrationDirectory ?? GemmCalibrationStore.DefaultDirectory);
+        string key = GemmMachineKey.Current(workers.ThreadCount, library) + $"; managed={managed.Name}";
+        var calibration = store.GetOrCalibrate(key, () =>
+        {
+            using var timer = new StopwatchGemmTimer(GemmShapeClass.MaxElements);
+            return new GemmCalibrator(timer).Calibrate(key, [managed, openBlas]);
+        }, refresh: options.RecalibrateGemm);
+        return new CalibratedGemm(managed, openBlas, library, calibration);
     }
+
+    /// <summary>The calibration behind <see cref="GemmProvider.Auto"/>'s choice, null when none was needed (a forced or single choice).</summary>
+    public GemmCalibration? GemmCalibration => (_gemm as CalibratedGemm)?.Calibration;
 
     /// <inheritdoc />
     public string Name { get; }
@@ -76,6 +102,9 @@ public sealed unsafe class CpuBackend : IBackend
 
     /// <summary>The OpenBLAS library file, when OpenBLAS can be loaded in this process (whatever this backend uses).</summary>
     public static string? OpenBlasPath => OpenBlas.TryLoad()?.LibraryPath;
+
+    /// <summary>The loaded OpenBLAS's build and core (<c>openblas_get_config</c>, <c>openblas_get_corename</c>).</summary>
+    public static string? OpenBlasVersion => OpenBlas.TryLoad()?.Version;
 
     // ---- view resolution ----
 

@@ -18,20 +18,20 @@ internal unsafe interface ICpuGemm
     SequentialGemm Sequential { get; }
 }
 
-/// <summary>A single-threaded GEMM that fits in an unmanaged op-argument struct: OpenBLAS by address, else the managed GEMM.</summary>
-internal readonly unsafe struct SequentialGemm(nint openBlasFunction, bool wide)
+/// <summary>
+/// A single-threaded GEMM that fits in an unmanaged op-argument struct: OpenBLAS by address for the shape classes in
+/// <paramref name="openBlasClasses"/> (a <see cref="GemmShapeClass"/> bit mask), the managed GEMM for the others.
+/// </summary>
+internal readonly unsafe struct SequentialGemm(nint openBlasFunction, bool wide, int openBlasClasses)
 {
     private readonly nint _openBlas = openBlasFunction;
     private readonly bool _wide = wide;
-
-    /// <summary>Below this many FLOPs the managed GEMM beats a cblas_sgemm call.</summary>
-    public const double OpenBlasMinimumFlops = 4e6;
+    private readonly int _openBlasClasses = openBlasFunction == 0 ? 0 : openBlasClasses;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C on the calling thread.</summary>
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        // Small products (per-head attention of small models) are bound by OpenBLAS's per-call packing.
-        if (_openBlas != 0 && m > ManagedGemm.SmallM && 2.0 * m * n * k >= OpenBlasMinimumFlops)
+        if (_openBlasClasses != 0 && (_openBlasClasses & (1 << GemmShapeClass.Of(m, n, k))) != 0)
         {
             OpenBlas.Sgemm(_openBlas, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
@@ -42,10 +42,13 @@ internal readonly unsafe struct SequentialGemm(nint openBlasFunction, bool wide)
 /// <summary>Which GEMM implementation the CPU backend uses.</summary>
 public enum GemmProvider
 {
-    /// <summary>OpenBLAS when it can be loaded, else the managed GEMM. <c>RETAIN_GEMM=managed|openblas</c> overrides.</summary>
+    /// <summary>
+    /// Per shape class, whichever of OpenBLAS and the managed GEMM a calibration on this machine measured faster (the
+    /// managed GEMM alone when OpenBLAS cannot be loaded). <c>RETAIN_GEMM=managed|openblas</c> overrides.
+    /// </summary>
     Auto,
     /// <summary>The managed blocked SIMD GEMM.</summary>
     Managed,
-    /// <summary>OpenBLAS; fails when it cannot be loaded.</summary>
+    /// <summary>OpenBLAS for every product; fails when it cannot be loaded.</summary>
     OpenBlas,
 }

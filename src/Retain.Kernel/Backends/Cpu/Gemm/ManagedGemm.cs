@@ -34,6 +34,9 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
     private readonly CpuWorkers _workers;
     private readonly bool _wide;
 
+    /// <summary>Whether the micro-kernel is the Vector512 one.</summary>
+    public bool Wide => _wide;
+
     /// <param name="workers">The backend's workers.</param>
     /// <param name="vectorWidth">256 or 512 bits; 0 picks 512 when Vector512 is hardware-accelerated.</param>
     public ManagedGemm(CpuWorkers workers, int vectorWidth = 0)
@@ -52,7 +55,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
     public void GemmSequential(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc) => Run(null, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
-    public SequentialGemm Sequential => new(0, _wide);
+    public SequentialGemm Sequential => new(0, _wide, 0);
 
     private struct Job
     {

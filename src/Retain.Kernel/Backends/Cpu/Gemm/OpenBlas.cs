@@ -29,11 +29,15 @@ internal sealed unsafe class OpenBlas
 
     private static readonly Lazy<OpenBlas?> Shared = new(TryLoadCore);
 
-    private OpenBlas(string path, nint sgemm)
+    private OpenBlas(string path, nint sgemm, string version)
     {
         LibraryPath = path;
         Function = sgemm;
+        Version = version;
     }
+
+    /// <summary><c>openblas_get_config()</c> and the core it dispatches to (<c>OpenBLAS 0.3.21 DYNAMIC_ARCH ... (Zen)</c>).</summary>
+    public string Version { get; }
 
     /// <summary>The address of <c>cblas_sgemm</c>.</summary>
     public nint Function { get; }
@@ -58,9 +62,18 @@ internal sealed unsafe class OpenBlas
             {
                 ((delegate* unmanaged[Cdecl]<int, void>)setThreads)(1);
             }
-            return new OpenBlas(candidate, sgemm);
+            return new OpenBlas(candidate, sgemm, ReadVersion(handle));
         }
         return null;
+    }
+
+    private static string ReadVersion(nint handle)
+    {
+        static string? Call(nint handle, string name) => NativeLibrary.TryGetExport(handle, name, out var function)
+            ? Marshal.PtrToStringAnsi(((delegate* unmanaged[Cdecl]<nint>)function)())?.Trim()
+            : null;
+        var config = Call(handle, "openblas_get_config") ?? "unknown version";
+        return Call(handle, "openblas_get_corename") is { Length: > 0 } core ? $"{config} ({core})" : config;
     }
 
     /// <summary>Calls cblas_sgemm at <paramref name="function"/> (row-major) in the calling thread.</summary>

@@ -1,13 +1,15 @@
 namespace Retain.Kernel.Backends.Cpu.Gemm;
 
 /// <summary>
-/// OpenBLAS GEMM run on the backend's workers: C is split into independent row or column blocks (a few per thread, so
+/// OpenBLAS GEMM run on the backend's workers, for every shape (the calibrated choice in <see cref="CalibratedGemm"/>
+/// decides which products come here): C is split into independent row or column blocks (a few per thread, so
 /// each call still sees large panels), each computed by a single-threaded <c>cblas_sgemm</c>. The split depends only on
 /// the problem size and the thread count, so results are reproducible for a given thread count.
 /// </summary>
 internal sealed unsafe class OpenBlasGemm(OpenBlas library, CpuWorkers workers) : ICpuGemm
 {
-    private const double FlopsPerBlock = SequentialGemm.OpenBlasMinimumFlops;
+    /// <summary>Work per block when splitting C over the workers.</summary>
+    private const double FlopsPerBlock = 4e6;
 
     public string Name => "openblas";
 
@@ -15,12 +17,6 @@ internal sealed unsafe class OpenBlasGemm(OpenBlas library, CpuWorkers workers) 
         float beta, float* c, int ldc)
     {
         if (m == 0 || n == 0) return;
-        if (m <= ManagedGemm.SmallM)
-        {
-            // Vector-shaped products (decoding) are bound by OpenBLAS's per-call packing; the managed dot-product path wins.
-            ManagedGemm.Run(workers, false, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
         double flops = 2.0 * m * n * Math.Max(k, 1);
         int blocks = (int)Math.Clamp(flops / FlopsPerBlock, 1, 2 * workers.ThreadCount);
         bool splitRows = m >= n;
@@ -30,9 +26,7 @@ internal sealed unsafe class OpenBlasGemm(OpenBlas library, CpuWorkers workers) 
         blocks = (extent + blockSize - 1) / blockSize;
         if (blocks == 1)
         {
-            // Below one block OpenBLAS's per-call packing dominates (stories260K's 256 × 64 × 64 projections run at
-            // ~27 GFLOP/s); the managed GEMM, on every worker, is faster there (`retain bench --only stories260k`).
-            ManagedGemm.Run(workers, false, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            OpenBlas.Sgemm(library.Function, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
         var job = new Job
@@ -47,7 +41,7 @@ internal sealed unsafe class OpenBlasGemm(OpenBlas library, CpuWorkers workers) 
     public void GemmSequential(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc) => Sequential.Gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
-    public SequentialGemm Sequential => new(library.Function, false);
+    public SequentialGemm Sequential => new(library.Function, false, -1);
 
     private struct Job
     {

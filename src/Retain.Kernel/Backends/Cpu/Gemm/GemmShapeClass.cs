@@ -1,0 +1,56 @@
+namespace Retain.Kernel.Backends.Cpu.Gemm;
+
+/// <summary>
+/// The shape classes the GEMM choice is made for: vector-shaped products (m ≤ <see cref="ManagedGemm.SmallM"/>, as in
+/// decoding), then bands of FLOPs (2·m·n·k) four times apart. Each class has a representative linear-layer shape
+/// (C = A·Bᵀ) that the calibration times.
+/// </summary>
+internal static class GemmShapeClass
+{
+    /// <summary>Lower FLOP bounds of the classes after the vector class.</summary>
+    public static readonly double[] MinimumFlops = [0, 1e6, 4e6, 16e6, 64e6, 256e6];
+
+    /// <summary>Floats in the largest operand of any representative shape.</summary>
+    public static long MaxElements => Enumerable.Range(0, Count).Max(c =>
+    {
+        var (m, n, k) = Representative(c);
+        return Math.Max((long)m * n, Math.Max((long)m * k, (long)n * k));
+    });
+
+    /// <summary>Number of classes (vector class included).</summary>
+    public static int Count => MinimumFlops.Length + 1;
+
+    /// <summary>The class of an m × n × k product.</summary>
+    public static int Of(int m, int n, int k)
+    {
+        if (m <= ManagedGemm.SmallM) return 0;
+        double flops = 2.0 * m * n * k;
+        int band = MinimumFlops.Length - 1;
+        while (band > 0 && flops < MinimumFlops[band]) band--;
+        return band + 1;
+    }
+
+    /// <summary>The shape timed for a class: m × n × k, C = A·Bᵀ.</summary>
+    public static (int M, int N, int K) Representative(int shapeClass) => shapeClass switch
+    {
+        0 => (1, 2048, 768),    // one decoding token through a 768 → 2,048 projection
+        1 => (64, 64, 64),      // 0.5 MFLOP: stories260K-sized per-head attention
+        2 => (256, 64, 64),     // 2.1 MFLOP: stories260K projections
+        3 => (256, 128, 128),   // 8.4 MFLOP
+        4 => (256, 384, 256),   // 50 MFLOP
+        5 => (256, 768, 384),   // 151 MFLOP: a 20M-model projection
+        6 => (512, 1024, 768),  // 805 MFLOP: GPT-2-sized projections and larger
+        _ => throw new ArgumentOutOfRangeException(nameof(shapeClass)),
+    };
+
+    /// <summary>A readable name (<c>m≤4</c>, <c>&lt;1 MFLOP</c>, <c>1–4 MFLOP</c>, ..., <c>≥256 MFLOP</c>).</summary>
+    public static string Describe(int shapeClass)
+    {
+        if (shapeClass == 0) return $"m≤{ManagedGemm.SmallM}";
+        int band = shapeClass - 1;
+        static string M(double f) => $"{f / 1e6:0}";
+        if (band == 0) return $"<{M(MinimumFlops[1])} MFLOP";
+        if (band == MinimumFlops.Length - 1) return $"≥{M(MinimumFlops[band])} MFLOP";
+        return $"{M(MinimumFlops[band])}–{M(MinimumFlops[band + 1])} MFLOP";
+    }
+}

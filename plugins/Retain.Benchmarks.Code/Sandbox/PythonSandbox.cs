@@ -85,7 +85,7 @@ public sealed partial class PythonSandbox
         $", timeout {_options.TimeoutSeconds}s, as {_options.MemoryMiB}MiB, nproc {_options.MaxProcesses}, fsize {_options.MaxFileMiB}MiB, output {_options.MaxOutputBytes}B";
 
     /// <summary>Runs many programs, <see cref="SandboxOptions.Workers"/> at a time, results in input order.</summary>
-    public IReadOnlyList<ExecutionResult> RunAll(IReadOnlyList<string> programs, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<ExecutionResult> RunAll(IReadOnlyList<CodeProgram> programs, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         var results = new ExecutionResult[programs.Count];
         int done = 0;
@@ -99,7 +99,7 @@ public sealed partial class PythonSandbox
     }
 
     /// <summary>Runs one program to its outcome.</summary>
-    public ExecutionResult Run(string program, CancellationToken cancellationToken = default)
+    public ExecutionResult Run(CodeProgram program, CancellationToken cancellationToken = default)
     {
         string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
         int uid = _options.SandboxUid > 0 ? _options.SandboxUid : FreshUidBase + RandomNumberGenerator.GetInt32(FreshUidRange);
@@ -119,7 +119,7 @@ public sealed partial class PythonSandbox
     private const int FreshUidBase = 2_000_000_000;
     private const int FreshUidRange = 100_000_000;
 
-    private ExecutionResult Execute(string program, string token, int uid, string workDir, CancellationToken cancellationToken)
+    private ExecutionResult Execute(CodeProgram program, string token, int uid, string workDir, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo
         {
@@ -145,7 +145,8 @@ public sealed partial class PythonSandbox
         string job = JsonSerializer.Serialize(new
         {
             token,
-            program,
+            program = program.Code,
+            tests = program.Tests,
             runner = Runner.Value,
             timeout = _options.TimeoutSeconds,
             drop_to = uid,

@@ -14,8 +14,10 @@ namespace Retain.Benchmarks.Code.Sandbox;
 /// <item>The verdict: the harness writes "&lt;token&gt; &lt;outcome&gt;" to its stdout, which only the host reads. The
 /// runner is not a fork of the harness (the token never enters its memory), does not inherit that stdout (its own
 /// output goes to the host's capped stderr), and cannot reach the harness through /proc or ptrace (the harness is
-/// non-dumpable and the runner has another uid or no capabilities). The runner reports its outcome on a pipe; a
-/// second line there means the program wrote to it, and is a failure.</item>
+/// non-dumpable and the runner has another uid or no capabilities). The runner reports its outcome on a pipe in two
+/// phases: after the program's top-level code it asks for a fresh nonce, runs the tests, and writes
+/// "&lt;nonce&gt; &lt;outcome&gt;"; anything before the request, a second line, or a line without the nonce means
+/// the program wrote to the pipe, and is a failure (see the Code plugin README for what this does not stop).</item>
 /// <item>Namespaces (when <c>unshare</c> works): <c>unshare --net --pid --fork --kill-child --mount-proc</c>
 /// (plus <c>--user --map-root-user</c> when not root). No network (an empty network namespace); a private /proc
 /// showing only the sandbox's processes; every mount read-only, with private tmpfs over /tmp, /var/tmp and /dev/shm,

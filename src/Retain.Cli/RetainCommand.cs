@@ -11,12 +11,14 @@ public static class RetainCommand
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var console = new CliConsole(output ?? Console.Out, error ?? Console.Error);
+        Retain.Hosting.RetainHost.PluginWarnings = console.Error;
         var root = new RootCommand("Retain: domain-specific fine-tuning of LLMs that keeps their general capabilities.");
         root.Subcommands.Add(PluginsCommand.Create(console));
         root.Subcommands.Add(ConfigCommand.Create(console));
         root.Subcommands.Add(QuickstartCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(ReportCommand.Create(console));
+        root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(TokenizeCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(GenerateCommand.Create(console));

@@ -28,11 +28,21 @@ public sealed class RetainHost : IDisposable
     /// <summary>Creates components named in configurations.</summary>
     public ComponentFactory Components => _provider.GetRequiredService<ComponentFactory>();
 
+    /// <summary>
+    /// Where every host of this process reports plugins that could not be used (broken, ignored duplicates, name
+    /// conflicts), one <c>warning:</c> line each; the CLI points it at standard error. Null: not reported.
+    /// </summary>
+    public static TextWriter? PluginWarnings { get; set; }
+
     /// <summary>Builds a host with the standard plugin folders after <paramref name="pluginPaths"/>.</summary>
     public static RetainHost Build(IEnumerable<PluginSearchPath>? pluginPaths = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         var catalog = services.AddRetainPlugins(pluginPaths ?? []);
+        if (PluginWarnings is { } warnings)
+        {
+            foreach (var failure in catalog.Failures) warnings.WriteLine($"warning: plugin {failure.Path}: {failure.Reason}");
+        }
         services.AddSingleton<ComponentFactory>();
         services.AddLogging();
         configure?.Invoke(services);

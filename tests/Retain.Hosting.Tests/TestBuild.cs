@@ -16,6 +16,9 @@ internal static class TestBuild
     /// <summary>Fixture plugins (GreeterOne, GreeterTwo, ThrowingPlugin), one folder each.</summary>
     public static string FixturePlugins => Metadata("FixturePluginsDir");
 
+    /// <summary>Fixture plugins that hang or crash the host (HangingPlugin, ThreadCrashPlugin), one folder each.</summary>
+    public static string HostilePlugins => Metadata("HostilePluginsDir");
+
     /// <summary>The CLI's output folder (its plugins/ subfolder holds the in-repo plugins).</summary>
     public static string CliDirectory => TestPaths.RepoFile("src", "Retain.Cli", "bin", Configuration, "net10.0");
 
@@ -36,6 +39,13 @@ internal static class TestBuild
     public static (int ExitCode, string Out, string Err) Cli(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null)
         => Run("dotnet", [Path.Combine(CliDirectory, "retain.dll"), .. args], environment, workingDirectory);
 
+    /// <summary>An empty user data folder for the test run, so no user plugin folder leaks into a test.</summary>
+    public static string IsolatedUserData { get; } = Directory.CreateTempSubdirectory("retain-test-userdata-").FullName;
+
+    /// <summary>In-process hosts in the tests must not see the developer's user plugin folder either.</summary>
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void IsolateUserPluginFolder() => Environment.SetEnvironmentVariable("XDG_DATA_HOME", IsolatedUserData);
+
     /// <summary>Runs a process to completion.</summary>
     public static (int ExitCode, string Out, string Err) Run(string file, IEnumerable<string> args, IDictionary<string, string>? environment = null, string? workingDirectory = null, int timeoutSeconds = 300)
     {
@@ -43,6 +53,8 @@ internal static class TestBuild
         foreach (var arg in args) start.ArgumentList.Add(arg);
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         start.Environment["NO_COLOR"] = "1";
+        // Never the developer's own user plugin folder (nor writing into it when a test builds a plugin).
+        start.Environment["XDG_DATA_HOME"] = IsolatedUserData;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -17,10 +17,17 @@ public static class CommonOptions
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>One-line JSON with the same rules (tokens such as <c>&lt;s&gt;</c> stay readable, not <c>\u003Cs\u003E</c>).</summary>
+    public static JsonSerializerOptions CompactJson { get; } = new(Json) { WriteIndented = false };
+
+    /// <summary>A token piece as the tokenizer's vocabulary spells it (<c>▁c</c>, <c>&lt;s&gt;</c>), quoted as JSON.</summary>
+    public static string Piece(Retain.Kernel.Tokenization.Tokenizer tokenizer, int id)
+        => JsonSerializer.Serialize(tokenizer.IdToToken(id) ?? tokenizer.Decode([id]), CompactJson);
+
     /// <summary><c>--plugins DIR</c>, repeatable: extra plugin folders searched first.</summary>
     public static Option<string[]> PluginPaths() => new("--plugins")
     {
-        Description = "Extra plugin folder (repeatable); searched before RETAIN_PLUGIN_PATH and the default plugins folder.",
+        Description = "Extra plugin folder (repeatable); searched first, then a configuration's plugins.paths, RETAIN_PLUGIN_PATH, the user plugin folder and the plugins folder beside retain. The first copy of a plugin wins.",
         AllowMultipleArgumentsPerToken = false,
     };
 

@@ -17,10 +17,12 @@ public static class ConfigCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "The run configuration (JSON)." };
         var set = SetOption();
-        var validate = new Command("validate", "Check a run configuration: keys, types, values, plugin names and options, strategy combinations. Reports every problem at once.") { file, set };
+        var plugins = CommonOptions.PluginPaths();
+        var validate = new Command("validate", "Check a run configuration: keys, types, values, plugin names and options, strategy combinations. Reports every problem at once.") { file, set, plugins };
         validate.SetAction(parse => console.Guard(() =>
         {
             var bound = BoundRunConfig.Bind(ConfigurationLoader.Load(parse.GetValue(file)!.FullName, parse.GetValue(set)));
+            bound.CommandLinePlugins = CommonOptions.SearchPaths(parse.GetValue(plugins)).ToList();
             using var host = RetainHost.ForRun(bound);
             var config = bound.Config;
             // The data's first pass: every row read and checked as a run would, so a malformed row fails here, not hours later.

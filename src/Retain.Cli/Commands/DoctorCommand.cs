@@ -25,14 +25,15 @@ public static class DoctorCommand
         var verify = new Option<bool>("--verify") { Description = "Run every backend op on random inputs on the device and on the CPU backend and compare (fp32 ≤ 1e-5, bf16 GEMMs ≤ 1e-2)." };
         var matmul = new Option<string>("--matmul") { Description = "GEMM precisions to verify on CUDA: all, bf16, tf32 or fp32.", DefaultValueFactory = _ => "all" };
         var seed = new Option<int>("--seed") { Description = "Seed of the random inputs of --verify.", DefaultValueFactory = _ => 1 };
-        var command = new Command("doctor", "Report the CPU and CUDA backends this machine can run (and verify one against the other).") { device, verify, matmul, seed };
+        var verbose = new Option<bool>("--verbose") { Description = "On a machine without a GPU, list every folder searched and every CUDA library missing too." };
+        var command = new Command("doctor", "Report the CPU and CUDA backends this machine can run (and verify one against the other).") { device, verify, matmul, seed, verbose };
         command.SetAction(parse => console.Guard(() =>
         {
             var deviceName = parse.GetValue(device) ?? (parse.GetValue(verify) ? "cuda" : null);
             if (deviceName is not null) ParseDevice(deviceName);
             WriteCpu(console);
             var inspection = CudaInspection.Run();
-            WriteCuda(console, inspection);
+            WriteCuda(console, inspection, parse.GetValue(verbose));
             if (deviceName is null) return ExitCodes.Success;
             if (!parse.GetValue(verify)) return Open(console, deviceName);
             return Verify(console, deviceName, parse.GetValue(matmul)!, parse.GetValue(seed));
@@ -62,10 +63,17 @@ public static class DoctorCommand
             : $"  OpenBLAS: not found (install libopenblas0-pthread); the managed GEMM ({cpu.GemmName}) is used");
     }
 
-    private static void WriteCuda(CliConsole console, CudaInspection inspection)
+    private static void WriteCuda(CliConsole console, CudaInspection inspection, bool verbose)
     {
         var o = console.Out;
         o.WriteLine(inspection.Usable ? "cuda: ready" : "cuda: not available");
+        var driver = inspection.Libraries.FirstOrDefault(l => l.Kind == CudaLibraryKind.Driver);
+        if (!verbose && driver is { Found: false } && inspection.DriverCudaVersion is null)
+        {
+            // No driver: nothing else about CUDA matters on this machine, and the search list is long.
+            o.WriteLine($"  no GPU: no libcuda.so.1 found (searched {driver.Searched.Count} places; --verbose lists them)");
+            return;
+        }
         foreach (var problem in inspection.Problems) o.WriteLine($"  {problem}");
         if (inspection.DriverCudaVersion is { } cuda)
         {

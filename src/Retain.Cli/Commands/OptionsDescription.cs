@@ -4,23 +4,39 @@ using Retain.Hosting.Configuration;
 
 namespace Retain.Cli.Commands;
 
+/// <summary>One option of a component: its key, type, default and description.</summary>
+public sealed record OptionDescription(string Name, string Type, object? Default, string Description)
+{
+    /// <summary>The default as a configuration would spell it (<c>none</c> when there is none); not part of the JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string DefaultText => Text(Default);
+
+    private static string Text(object? value) => value switch
+    {
+        null => "none",
+        string s => s.Length == 0 ? "\"\"" : s,
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Text)) + "]",
+        _ => value.ToString() ?? "",
+    };
+}
+
 /// <summary>Describes an options class for listings: each key, its type, its default and its description.</summary>
 public static class OptionsDescription
 {
     /// <summary>The options of a component, or an empty list.</summary>
-    public static IReadOnlyList<object> Of(Type? optionsType)
+    public static IReadOnlyList<OptionDescription> Of(Type? optionsType)
     {
         if (optionsType is null) return [];
         var defaults = Activator.CreateInstance(optionsType);
         return optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.SetMethod!.IsPublic)
-            .Select(p => (object)new
-            {
-                name = ConfigurationKeys.JsonName(p.Name),
-                type = TypeName(p.PropertyType),
-                @default = Format(p.GetValue(defaults)),
-                description = p.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "",
-            })
+            .Select(p => new OptionDescription(
+                ConfigurationKeys.JsonName(p.Name),
+                TypeName(p.PropertyType),
+                Format(p.GetValue(defaults)),
+                p.GetCustomAttribute<DescriptionAttribute>()?.Description ?? ""))
             .ToList();
     }
 

@@ -38,25 +38,34 @@ public static class PluginsCommand
             description = c.Descriptor.Description,
             options = OptionsDescription.Of(c.Descriptor.OptionsType),
         });
-        var failures = host.Catalog.Failures.Select(f => new { path = f.Path, reason = f.Reason });
+        // Plugins that could not be used were reported on standard error when the host was built.
         console.Out.WriteLine(JsonSerializer.Serialize(items, CommonOptions.Json));
-        foreach (var failure in failures) console.Error.WriteLine($"warning: plugin {failure.path}: {failure.reason}");
     }
 
     private static void WriteTable(CliConsole console, PluginCatalog catalog)
     {
+        var sorted = catalog.Components.OrderBy(c => c.Kind).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
         var table = new Table().AddColumns("Name", "Kind", "Plugin", "Version", "Description");
-        foreach (var component in catalog.Components.OrderBy(c => c.Kind).ThenBy(c => c.Name, StringComparer.Ordinal))
+        var options = new Table().AddColumns("Component", "Option", "Type", "Default", "Description");
+        foreach (var component in sorted)
         {
             var kind = KindName(component.Kind) + (component.Descriptor.Roles.Count > 0 ? $" ({string.Join(", ", component.Descriptor.Roles)})" : "");
             table.AddRow(Markup.Escape(component.Name), Markup.Escape(kind), Markup.Escape(component.Plugin.Name), Markup.Escape(component.Plugin.Version), Markup.Escape(component.Descriptor.Description));
+            bool first = true;
+            foreach (var option in OptionsDescription.Of(component.Descriptor.OptionsType))
+            {
+                options.AddRow(first ? Markup.Escape($"{component.Name} ({KindName(component.Kind)})") : "", Markup.Escape(option.Name), Markup.Escape(option.Type), Markup.Escape(option.DefaultText), Markup.Escape(option.Description));
+                first = false;
+            }
         }
         var ansi = CommonOptions.Console(console);
         if (catalog.Components.Count == 0) ansi.WriteLine("No plugins found. Searched: " + string.Join(", ", catalog.SearchPaths));
-        else ansi.Write(table);
-        foreach (var failure in catalog.Failures)
+        else
         {
-            console.Error.WriteLine($"warning: plugin {failure.Path}: {failure.Reason}");
+            ansi.Write(table);
+            ansi.WriteLine();
+            ansi.WriteLine("Options (set them under \"options\" where a configuration names the component):");
+            ansi.Write(options);
         }
     }
 

@@ -6,8 +6,9 @@ using Retain.Hosting.Runs;
 namespace Retain.Cli.Commands;
 
 /// <summary>
-/// <c>retain quickstart [--out DIR]</c>: the shipped sweep (assets/quickstart.json: stories260K on a BoolQ subset,
-/// 3 methods × 3 learning rates, domain accuracy and the continuation general metric), then the report.
+/// <c>retain quickstart [--out DIR]</c>: the shipped sweep (assets/quickstart.json: stories260K on the pet-facts task,
+/// standard SFT and TALR × 3 learning rates × 3 seeds, domain exact match and the continuation general metric), then
+/// the report with its verdict. The default output folder, <c>retain-quickstart/</c>, is git-ignored in a checkout.
 /// </summary>
 public static class QuickstartCommand
 {
@@ -16,7 +17,8 @@ public static class QuickstartCommand
     {
         var output = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => "retain-quickstart" };
         var set = ConfigCommand.SetOption();
-        var command = new Command("quickstart", "Fine-tune the shipped stories260K model on a small shipped domain set across learning rates and strategies, and write the report (a few minutes on 2 CPU cores).") { output, set };
+        var plugins = CommonOptions.PluginPaths();
+        var command = new Command("quickstart", "Fine-tune the shipped stories260K model on a small shipped domain set across learning rates and strategies, and write the report (a few minutes on 2 CPU cores).") { output, set, plugins };
         command.SetAction(parse => console.Guard(() =>
         {
             var directory = Path.GetFullPath(parse.GetValue(output)!);
@@ -24,6 +26,7 @@ public static class QuickstartCommand
             var config = WriteConfig(directory);
             console.Out.WriteLine($"Configuration: {config} (a template for your own sweeps)");
             var bound = BoundRunConfig.Bind(ConfigurationLoader.Load(config, parse.GetValue(set)));
+            bound.CommandLinePlugins = CommonOptions.SearchPaths(parse.GetValue(plugins)).ToList();
             var outcome = RunCommand.Execute(console, bound, new SweepOptions());
             RunCommand.PrintSummary(console, outcome);
             return ExitCodes.Success;

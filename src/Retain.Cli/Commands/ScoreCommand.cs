@@ -12,8 +12,8 @@ public static class ScoreCommand
     {
         var model = new ModelOptions();
         var text = new Option<string>("--text") { Description = "The text to score.", Required = true };
-        var context = new Option<string?>("--context") { Description = "Conditioning text before --text (its tokens are listed, scored like the rest)." };
-        var json = new Option<bool>("--json") { Description = "Print {\"ids\": [...], \"logprobs\": [...], \"contextLength\": n}; logprobs[i] = log p(ids[i] | ids[<i]), null for the first token." };
+        var context = new Option<string?>("--context") { Description = "Conditioning text before --text (its tokens are listed and scored; the continuation's total is reported apart)." };
+        var json = new Option<bool>("--json") { Description = "Print {\"ids\", \"tokens\", \"logprobs\", \"contextLength\", \"contextLogprob\", \"continuationLogprob\"}; logprobs[i] = log p(ids[i] | ids[<i]), null for the first token; the continuation is ids[contextLength..]." };
         var command = new Command("score", "Per-token log-probabilities of a text under a model (special tokens added as the tokenizer says).") { text, context, json };
         model.AddTo(command);
         command.SetAction(parse => console.Guard(() =>
@@ -27,15 +27,19 @@ public static class ScoreCommand
             var logprobs = new Scorer(loaded.Model).TokenLogProbs([ids])[0];
             var values = new double?[ids.Length];
             for (int i = 1; i < ids.Length; i++) values[i] = logprobs[i];
+            double contextLogprob = values.Take(contextLength).Sum(v => v ?? 0), continuationLogprob = values.Skip(contextLength).Sum(v => v ?? 0);
             if (parse.GetValue(json))
             {
-                console.Out.WriteLine(JsonSerializer.Serialize(new { ids, logprobs = values, contextLength }));
+                var tokens = ids.Select(id => loaded.Tokenizer.IdToToken(id) ?? loaded.Tokenizer.Decode([id])).ToArray();
+                console.Out.WriteLine(JsonSerializer.Serialize(new { ids, tokens, logprobs = values, contextLength, contextLogprob, continuationLogprob }, CommonOptions.CompactJson));
             }
             else
             {
+                var invariant = System.Globalization.CultureInfo.InvariantCulture;
                 for (int i = 0; i < ids.Length; i++)
-                    console.Out.WriteLine($"{ids[i]}\t{JsonSerializer.Serialize(loaded.Tokenizer.Decode([ids[i]]))}\t{(values[i] is { } v ? v.ToString("F6", System.Globalization.CultureInfo.InvariantCulture) : "-")}");
-                console.Out.WriteLine($"total log-probability: {values.Sum(v => v ?? 0):F6}");
+                    console.Out.WriteLine($"{ids[i]}\t{CommonOptions.Piece(loaded.Tokenizer, ids[i])}\t{(values[i] is { } v ? v.ToString("F6", invariant) : "-")}{(i == contextLength - 1 && contextText.Length > 0 ? "\t(end of context)" : "")}");
+                if (contextText.Length > 0) console.Out.WriteLine(string.Create(invariant, $"context log-probability: {contextLogprob:F6} ({contextLength} tokens)"));
+                console.Out.WriteLine(string.Create(invariant, $"{(contextText.Length > 0 ? "continuation" : "total")} log-probability: {continuationLogprob:F6} ({ids.Length - contextLength} tokens)"));
             }
             return ExitCodes.Success;
         }));

@@ -7,11 +7,12 @@ using Spectre.Console;
 
 namespace Retain.Cli.Commands;
 
-/// <summary>Plain progress lines for logs and CI: status changes, a step line every ~10 s or 10% of a run, run results.</summary>
-public sealed class LineSweepObserver(TextWriter output) : ISweepObserver
+/// <summary>Plain progress lines for logs and CI: status changes, run k of n with the time left, a step line every ~10 s or 10% of a run, run results.</summary>
+public sealed class LineSweepObserver(TextWriter output, int runs = 1) : ISweepObserver
 {
     private readonly Stopwatch _sinceLine = Stopwatch.StartNew();
     private readonly Stopwatch _run = new();
+    private readonly SweepProgress _progress = new(runs);
     private int _lastDecile = -1;
 
     /// <inheritdoc />
@@ -22,6 +23,8 @@ public sealed class LineSweepObserver(TextWriter output) : ISweepObserver
     {
         _run.Restart();
         _lastDecile = -1;
+        _progress.Started();
+        output.WriteLine($"[sweep] {_progress.Describe()}: {run.Name}");
         output.WriteLine($"[{run.Name}] training {(startStep > 0 ? $"from step {startStep} " : "")}for {totalSteps} steps");
     }
 
@@ -38,7 +41,10 @@ public sealed class LineSweepObserver(TextWriter output) : ISweepObserver
 
     /// <inheritdoc />
     public void RunFinished(RunSpec run, RunResult result, bool skipped)
-        => output.WriteLine(skipped ? $"[{run.Name}] already finished ({result.Status}); skipped" : $"[{run.Name}] {Describe(result)}");
+    {
+        _progress.Finished(skipped);
+        output.WriteLine(skipped ? $"[{run.Name}] already finished ({result.Status}); skipped" : $"[{run.Name}] {Describe(result)}");
+    }
 
     /// <summary>One line about a result.</summary>
     public static string Describe(RunResult result) => result.Status switch
@@ -48,10 +54,11 @@ public sealed class LineSweepObserver(TextWriter output) : ISweepObserver
     };
 }
 
-/// <summary>Progress bars for a terminal: the sweep and the current run (step, loss, tokens/s, ETA).</summary>
+/// <summary>Progress bars for a terminal: the sweep (run k of n, time left) and the current run (step, loss, tokens/s, ETA).</summary>
 public sealed class SpectreSweepObserver(ProgressContext context, int runs) : ISweepObserver
 {
     private readonly ProgressTask _sweep = context.AddTask("sweep", maxValue: Math.Max(1, runs));
+    private readonly SweepProgress _progress = new(runs);
     private ProgressTask? _run;
     private readonly List<string> _finished = [];
 
@@ -64,6 +71,8 @@ public sealed class SpectreSweepObserver(ProgressContext context, int runs) : IS
     /// <inheritdoc />
     public void RunStarted(RunSpec run, int startStep, int totalSteps)
     {
+        _progress.Started();
+        _sweep.Description = Markup.Escape($"sweep: {_progress.Describe()}");
         _run = context.AddTask(Markup.Escape(run.Name), maxValue: Math.Max(1, totalSteps));
         _run.Value = startStep;
     }
@@ -80,6 +89,8 @@ public sealed class SpectreSweepObserver(ProgressContext context, int runs) : IS
     public void RunFinished(RunSpec run, RunResult result, bool skipped)
     {
         _sweep.Increment(1);
+        _progress.Finished(skipped);
+        _sweep.Description = Markup.Escape($"sweep: {_progress.Done} of {_progress.Total} runs done{_progress.RemainingText}");
         if (_run is not null)
         {
             _run.StopTask();

@@ -12,7 +12,7 @@ public static class TokenizeCommand
     {
         var tokenizer = new Option<string>("--tokenizer") { Description = "A tokenizer.json file or a model directory.", Required = true };
         var text = new Option<string>("--text") { Description = "The text to encode.", Required = true };
-        var json = new Option<bool>("--json") { Description = "Print {\"ids\": [...]}." };
+        var json = new Option<bool>("--json") { Description = "Print {\"ids\": [...], \"tokens\": [...]}: the ids and the tokenizer's own pieces (▁c, <s>)." };
         var noSpecial = new Option<bool>("--no-special-tokens") { Description = "Do not add the special tokens (BOS) the tokenizer's configuration adds." };
         var command = new Command("tokenize", "Encode text with a Hugging Face tokenizer (special tokens added as the tokenizer's own configuration says).") { tokenizer, text, json, noSpecial };
         command.SetAction(parse => console.Guard(() =>
@@ -23,11 +23,12 @@ public static class TokenizeCommand
             var ids = loaded.Encode(parse.GetValue(text)!, addSpecialTokens: !parse.GetValue(noSpecial));
             if (parse.GetValue(json))
             {
-                console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, int[]> { ["ids"] = ids }));
+                var tokens = ids.Select(id => loaded.IdToToken(id) ?? loaded.Decode([id])).ToArray();
+                console.Out.WriteLine(JsonSerializer.Serialize(new { ids, tokens }, CommonOptions.CompactJson));
             }
             else
             {
-                foreach (var id in ids) console.Out.WriteLine($"{id}\t{JsonSerializer.Serialize(loaded.Decode([id]), CommonOptions.Json)}");
+                foreach (var id in ids) console.Out.WriteLine($"{id}\t{CommonOptions.Piece(loaded, id)}");
             }
             return ExitCodes.Success;
         }));

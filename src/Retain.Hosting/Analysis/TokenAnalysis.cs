@@ -5,7 +5,8 @@ using Retain.Data;
 using Retain.Hosting.Data;
 using Retain.Hosting.Models;
 using Retain.Hosting.Reports;
-using Retain.Hosting.Reports.Plotting;
+using Retain.Hosting.Reports.Figures;
+using Retain.Hosting.Reports.Summaries;
 using Retain.Kernel.Inference;
 
 namespace Retain.Hosting.Analysis;
@@ -99,20 +100,34 @@ public static class TokenAnalysis
         return result;
     }
 
-    /// <summary>Writes <c>token-analysis.html</c> (box plots, heatmap, epochs chart, table) and <c>token-analysis.md</c>.</summary>
+    /// <summary>Writes <c>token-analysis.html</c> (box plots, heatmap, epochs chart, table), <c>token-analysis.md</c> and the charts as PNG.</summary>
     public static (string Html, string Markdown) Write(string directory, IReadOnlyList<TokenProbabilities> models, double threshold,
         IReadOnlyDictionary<string, List<(int Epoch, double Fraction)>>? epochs)
     {
         Directory.CreateDirectory(directory);
         var summaries = models.Select(m => Summarize(m, threshold)).ToList();
-        var box = new BoxPlotChart { Title = "Probability of training-target tokens", YLabel = "p(token | prompt, previous tokens)", YRange = (0, 1) };
-        foreach (var m in models) box.Boxes.Add(BoxSummary.Of(m.Model, m.All));
+        var box = new Chart("Probability of training-target tokens", "", "p(token | prompt, previous tokens)") { Legend = false };
+        box.Boxes(models.Select(m => BoxSummary.Of(m.Model, m.All)).ToList());
+        box.Plot.Axes.SetLimits(-0.5, models.Count - 0.5, -0.02, 1.02);
+        box.SavePng(Path.Combine(directory, "token-probabilities.png"));
         string? epochChart = null;
         if (epochs is { Count: > 0 })
         {
-            var chart = new XyChart { Title = $"Share of target tokens with p ≥ {threshold.ToString(CultureInfo.InvariantCulture)} during training", XLabel = "Epoch", YLabel = "Share of tokens", XPadding = 0.1, Bounds = (0, 1) };
-            foreach (var (run, points) in epochs) chart.Series.Add(new Series(run, points.Select(p => new DataPoint(p.Epoch, p.Fraction)).ToList(), SeriesStyle.LineAndMarkers));
-            epochChart = chart.ToSvg();
+            var chart = new Chart($"Share of target tokens with p ≥ {threshold.ToString(CultureInfo.InvariantCulture)} during training", "Epoch", "Share of tokens");
+            int index = 0;
+            foreach (var (run, points) in epochs)
+            {
+                var line = chart.Line(points.Select(p => (double)p.Epoch).ToList(), points.Select(p => p.Fraction).ToList(), FigureStyle.Colour(index), legend: run);
+                line.MarkerShape = ScottPlot.MarkerShape.FilledCircle;
+                line.MarkerSize = 7;
+                index++;
+            }
+            // Epochs are whole numbers: one tick each; shares span [0, 1].
+            var epochNumbers = epochs.Values.SelectMany(v => v).Select(p => p.Epoch).Distinct().Order().ToArray();
+            if (epochNumbers.Length > 0) chart.Plot.Axes.SetLimits(epochNumbers[0] - 0.5, epochNumbers[^1] + 0.5, -0.02, 1.02);
+            chart.Plot.Axes.Bottom.SetTicks(epochNumbers.Select(e => (double)e).ToArray(), epochNumbers.Select(e => e.ToString(CultureInfo.InvariantCulture)).ToArray());
+            epochChart = ReportWriter.Inline(chart.ToSvg(), "epochs");
+            chart.SavePng(Path.Combine(directory, "easy-tokens-by-epoch.png"));
         }
 
         var html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Token analysis</title><style>")
@@ -121,7 +136,7 @@ public static class TokenAnalysis
             .Append("</style></head><body><h1>Token-level analysis</h1>");
         html.Append($"<p>Threshold: {threshold.ToString(CultureInfo.InvariantCulture)}. <b>s</b> is the expected number of target tokens per example with probability below it (the paper's Theorem 3.2: the largest safe step size scales as ε/√s).</p>");
         html.Append(Table(summaries, threshold));
-        html.Append("<h2>Token probabilities (Figure 3b)</h2>").Append(box.ToSvg());
+        html.Append("<h2>Token probabilities (Figure 3b)</h2>").Append(ReportWriter.Inline(box.ToSvg(), "token-probabilities"));
         if (epochChart is not null) html.Append("<h2>Easy tokens per epoch (Figure 3c)</h2>").Append(epochChart);
         foreach (var m in models)
         {

@@ -9,6 +9,9 @@ public static class RetainEnvironment
     /// <summary>Extra plugin folders, separated by the platform's path separator.</summary>
     public const string PluginPath = "RETAIN_PLUGIN_PATH";
 
+    /// <summary>Seconds one plugin may take to register its components (default 60).</summary>
+    public const string PluginTimeout = "RETAIN_PLUGIN_TIMEOUT";
+
     /// <summary>Extra data roots, separated by the platform's path separator.</summary>
     public const string DataPath = "RETAIN_DATA_PATH";
 
@@ -33,7 +36,7 @@ public static class RetainEnvironment
     /// <summary>The names above, which are never configuration overrides.</summary>
     public static IReadOnlySet<string> Reserved { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        PluginPath, DataPath, CacheDir, Shared, Threads, Gemm, CudaLibraryDir, CudaMatmul,
+        PluginPath, PluginTimeout, DataPath, CacheDir, Shared, Threads, Gemm, CudaLibraryDir, CudaMatmul,
     };
 
     /// <summary>The override prefix.</summary>
@@ -43,6 +46,22 @@ public static class RetainEnvironment
     public static IReadOnlyList<string> PathList(string variable)
         => (Environment.GetEnvironmentVariable(variable) ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// The user's plugin folder, searched after <c>RETAIN_PLUGIN_PATH</c> by every <c>retain</c> (any build
+    /// configuration, an installed tool): <c>$XDG_DATA_HOME/retain/plugins</c>, by default
+    /// <c>~/.local/share/retain/plugins</c>. The plugin SDK copies plugins built outside the repository there.
+    /// </summary>
+    public static string UserPluginsFolder => Path.Combine(UserDataFolder(), "retain", "plugins");
+
+    // Spelled out rather than SpecialFolder.LocalApplicationData (which differs on macOS) so that the plugin SDK's
+    // MSBuild targets can compute the same folder.
+    private static string UserDataFolder()
+    {
+        if (Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg) return Path.GetFullPath(xdg);
+        if (OperatingSystem.IsWindows() && Environment.GetEnvironmentVariable("LOCALAPPDATA") is { Length: > 0 } local) return local;
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+    }
 
     /// <summary>The cache root.</summary>
     public static string CacheRoot => Environment.GetEnvironmentVariable(CacheDir) is { Length: > 0 } dir

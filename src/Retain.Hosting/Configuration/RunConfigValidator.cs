@@ -158,9 +158,12 @@ public sealed class BoundRunConfig
     /// <summary>A path from the configuration, resolved against the configuration file's folder.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(Path.Combine(Configuration.BaseDirectory, path));
 
-    /// <summary>The plugin folders the configuration names, resolved.</summary>
+    /// <summary>Plugin folders named on the command line (<c>--plugins</c>); searched before <c>plugins.paths</c>.</summary>
+    public IReadOnlyList<PluginSearchPath> CommandLinePlugins { get; set; } = [];
+
+    /// <summary>The plugin folders of the command line, then those the configuration names, resolved.</summary>
     public IEnumerable<PluginSearchPath> PluginPaths
-        => Config.Plugins.Paths.Select(p => new PluginSearchPath(ResolvePath(p), $"{Configuration.FilePath} (plugins.paths)"));
+        => CommandLinePlugins.Concat(Config.Plugins.Paths.Select(p => new PluginSearchPath(ResolvePath(p), $"{Configuration.FilePath} (plugins.paths)")));
 
     /// <summary>The data locator for this configuration.</summary>
     public DataLocator Data => DataLocator.Create([Configuration.BaseDirectory], Config.Data.Roots.Select(ResolvePath));

@@ -1,4 +1,6 @@
+using System.Runtime.Loader;
 using Retain.Plugins;
+using IsolatedLoader = McMaster.NETCore.Plugins.PluginLoader;
 
 namespace Retain.Hosting.Plugins;
 
@@ -35,16 +37,16 @@ public sealed record RegisteredComponent(ComponentDescriptor Descriptor, PluginI
 /// <summary>What plugin discovery found: loaded plugins, their components and the failures.</summary>
 public sealed class PluginCatalog
 {
-    private readonly List<PluginLoadContext> _contexts;
+    private readonly List<IsolatedLoader> _loaders;
 
     internal PluginCatalog(IReadOnlyList<PluginInfo> plugins, IReadOnlyList<RegisteredComponent> components,
-        IReadOnlyList<PluginFailure> failures, IReadOnlyList<string> searchPaths, List<PluginLoadContext> contexts)
+        IReadOnlyList<PluginFailure> failures, IReadOnlyList<string> searchPaths, List<IsolatedLoader> loaders)
     {
         Plugins = plugins;
         Components = components;
         Failures = failures;
         SearchPaths = searchPaths;
-        _contexts = contexts;
+        _loaders = loaders;
     }
 
     /// <summary>Plugins that loaded.</summary>
@@ -73,10 +75,11 @@ public sealed class PluginCatalog
     /// </summary>
     public void Unload()
     {
-        foreach (var context in _contexts) context.Unload();
-        _contexts.Clear();
+        foreach (var loader in _loaders) loader.Dispose();
+        _loaders.Clear();
     }
 
     /// <summary>Weak references to the load contexts, so tests can observe unloading.</summary>
-    internal IReadOnlyList<WeakReference> LoadContextReferences() => _contexts.Select(c => new WeakReference(c)).ToList();
+    internal IReadOnlyList<WeakReference> LoadContextReferences()
+        => _loaders.Select(l => new WeakReference(AssemblyLoadContext.GetLoadContext(l.LoadDefaultAssembly()))).ToList();
 }

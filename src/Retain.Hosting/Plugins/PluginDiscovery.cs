@@ -7,7 +7,11 @@ namespace Retain.Hosting.Plugins;
 public sealed record PluginSearchPath(string Path, string Origin, bool MustExist = true);
 
 /// <summary>A folder that looks like a plugin.</summary>
-internal sealed record PluginCandidate(string Directory, string AssemblyPath, PluginManifest? Manifest);
+internal sealed record PluginCandidate(string Directory, string AssemblyPath, PluginManifest? Manifest, string Origin)
+{
+    /// <summary>The plugin's name: the manifest's, else the folder's.</summary>
+    public string Name => Manifest?.Name is { Length: > 0 } n ? n : System.IO.Path.GetFileName(Directory);
+}
 
 /// <summary>
 /// Finds plugin folders. A search path is itself a plugin when it holds <c>retain-plugin.json</c> or
@@ -25,12 +29,12 @@ internal static class PluginDiscovery
         }
         if (LooksLikePlugin(root))
         {
-            if (Candidate(root, failures) is { } self) yield return self;
+            if (Candidate(root, searchPath.Origin, failures) is { } self) yield return self;
             yield break;
         }
         foreach (var directory in Directory.GetDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
         {
-            if (Candidate(directory, failures) is { } candidate) yield return candidate;
+            if (Candidate(directory, searchPath.Origin, failures) is { } candidate) yield return candidate;
         }
     }
 
@@ -38,7 +42,7 @@ internal static class PluginDiscovery
         => File.Exists(Path.Combine(directory, PluginManifest.FileName))
            || File.Exists(Path.Combine(directory, Path.GetFileName(directory) + ".dll"));
 
-    private static PluginCandidate? Candidate(string directory, List<PluginFailure> failures)
+    private static PluginCandidate? Candidate(string directory, string origin, List<PluginFailure> failures)
     {
         var manifestPath = Path.Combine(directory, PluginManifest.FileName);
         PluginManifest? manifest = null;
@@ -55,7 +59,12 @@ internal static class PluginDiscovery
             }
         }
         var assemblyName = manifest?.Assembly is { Length: > 0 } a ? a : Path.GetFileName(directory) + ".dll";
-        var assemblyPath = Path.Combine(directory, assemblyName);
+        var assemblyPath = Path.GetFullPath(Path.Combine(directory, assemblyName));
+        if (!IsInside(directory, assemblyPath))
+        {
+            failures.Add(new PluginFailure(directory, $"{PluginManifest.FileName} names the assembly '{assemblyName}', which is outside the plugin folder; a plugin loads only from its own folder."));
+            return null;
+        }
         if (!File.Exists(assemblyPath))
         {
             failures.Add(new PluginFailure(directory, manifest is null
@@ -63,6 +72,17 @@ internal static class PluginDiscovery
                 : $"{PluginManifest.FileName} names {assemblyName}, which is missing."));
             return null;
         }
-        return new PluginCandidate(directory, assemblyPath, manifest);
+        if (File.ResolveLinkTarget(assemblyPath, returnFinalTarget: true) is { } target && !IsInside(directory, target.FullName))
+        {
+            failures.Add(new PluginFailure(directory, $"{assemblyName} is a link to {target.FullName}, outside the plugin folder; a plugin loads only from its own folder."));
+            return null;
+        }
+        return new PluginCandidate(directory, assemblyPath, manifest, origin);
+    }
+
+    private static bool IsInside(string directory, string path)
+    {
+        var relative = Path.GetRelativePath(directory, path);
+        return !Path.IsPathRooted(relative) && relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal);
     }
 }

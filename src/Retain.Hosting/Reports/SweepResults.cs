@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Retain.Hosting.Reports.Summaries;
 
 namespace Retain.Hosting.Reports;
 
@@ -8,6 +9,9 @@ public sealed record ModelScores
 {
     /// <summary>Domain test metric (e.g. accuracy), null when not evaluated.</summary>
     [JsonPropertyName("domain")] public double? Domain { get; init; }
+
+    /// <summary>Graded domain test items (the n of the binomial standard error).</summary>
+    [JsonPropertyName("domainCount")] public int? DomainCount { get; init; }
 
     /// <summary>The domain metric's name.</summary>
     [JsonPropertyName("domainMetric")] public string DomainMetric { get; init; } = "accuracy";
@@ -21,8 +25,40 @@ public sealed record ModelScores
     /// <summary>Headline metric per benchmark.</summary>
     [JsonPropertyName("benchmarks")] public Dictionary<string, double> Benchmarks { get; init; } = [];
 
+    /// <summary>The benchmarks' other metrics as <c>benchmark/metric</c> (e.g. <c>continuation/loglik_per_token,none</c>), with <c>_stderr</c> entries.</summary>
+    [JsonPropertyName("details")] public Dictionary<string, double> Details { get; init; } = [];
+
     /// <summary>Benchmarks left out of the aggregate because the initial model scored below the threshold.</summary>
     [JsonPropertyName("excluded")] public List<string> Excluded { get; init; } = [];
+}
+
+/// <summary>How the checkpoint was selected: the domain validation curve it was picked from.</summary>
+public sealed record SelectionResult
+{
+    /// <summary>The rule applied.</summary>
+    [JsonPropertyName("rule")] public string Rule { get; init; } = "best domain validation score; ties keep the earliest step";
+
+    /// <summary>Validation points on the curve.</summary>
+    [JsonPropertyName("validations")] public int Validations { get; init; }
+
+    /// <summary>Steps whose validation score equals the best one.</summary>
+    [JsonPropertyName("tiedSteps")] public List<int> TiedSteps { get; init; } = [];
+
+    /// <summary>Every validation point scored the same: the curve gave no signal and the earliest step was taken by the tie rule.</summary>
+    [JsonPropertyName("flat")] public bool Flat { get; init; }
+
+    /// <summary>The selection facts of a validation curve (step, score), in step order.</summary>
+    public static SelectionResult? Of(IReadOnlyList<(int Step, double Score)> curve)
+    {
+        if (curve.Count == 0) return null;
+        double best = curve.Max(p => p.Score);
+        return new SelectionResult
+        {
+            Validations = curve.Count,
+            TiedSteps = curve.Where(p => p.Score == best).Select(p => p.Step).ToList(),
+            Flat = curve.Count > 1 && curve.All(p => p.Score == curve[0].Score),
+        };
+    }
 }
 
 /// <summary>A merged checkpoint of a run (e.g. a Wise-FT α) and its scores.</summary>
@@ -62,6 +98,9 @@ public sealed record RunResult
     /// <summary>Optimizer steps run.</summary>
     [JsonPropertyName("steps")] public int Steps { get; init; }
 
+    /// <summary>How the checkpoint was selected (flat validation curves are flagged), when validation ran.</summary>
+    [JsonPropertyName("selection")] public SelectionResult? Selection { get; init; }
+
     /// <summary>Scores of the selected checkpoint.</summary>
     [JsonPropertyName("scores")] public ModelScores Scores { get; init; } = new();
 
@@ -93,6 +132,15 @@ public sealed class SweepResults
     /// <summary>Step metrics per run name.</summary>
     public Dictionary<string, List<StepRecord>> Curves { get; init; } = [];
 
+    /// <summary>
+    /// The most frequent domain test answer of each selected checkpoint (key: run name) and merged candidate (key:
+    /// <c>run (label)</c>), from its per-item records.
+    /// </summary>
+    public Dictionary<string, AnswerShare> Answers { get; init; } = [];
+
+    /// <summary>The test set's most frequent reference: what answering one constant string scores at best.</summary>
+    public AnswerShare? References { get; init; }
+
     /// <summary>JSON settings of the result files.</summary>
     public static JsonSerializerOptions Json { get; } = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -107,12 +155,20 @@ public sealed class SweepResults
         var init = LoadInit(directory);
         var runs = new List<RunResult>();
         var curves = new Dictionary<string, List<StepRecord>>();
+        var answers = new Dictionary<string, AnswerShare>();
+        if (AnswerShare.FromRecords(Path.Combine(directory, "init", "domain-test.jsonl"), "extracted", "response") is { } initShare) answers["init"] = initShare;
         foreach (var runDirectory in System.IO.Directory.GetDirectories(directory).Order(StringComparer.Ordinal))
         {
             if (Path.GetFileName(runDirectory) is "init" or "figures") continue;
             if (ReadJson<RunResult>(Path.Combine(runDirectory, "result.json")) is not { Run.Length: > 0 } run) continue;
             runs.Add(run);
             curves[run.Run] = ReadMetrics(Path.Combine(runDirectory, "metrics.jsonl"));
+            if (AnswerShare.FromRecords(Path.Combine(runDirectory, "eval", "domain-test.jsonl"), "extracted", "response") is { } share) answers[run.Run] = share;
+            foreach (var candidate in run.Candidates)
+            {
+                var records = Path.Combine(runDirectory, "eval", Kernel.Merging.CheckpointMerger.DirectoryName(candidate.Label), "domain-test.jsonl");
+                if (AnswerShare.FromRecords(records, "extracted", "response") is { } candidateShare) answers[$"{run.Run} ({candidate.Label})"] = candidateShare;
+            }
         }
         return new SweepResults
         {
@@ -122,6 +178,8 @@ public sealed class SweepResults
             Init = init,
             Runs = runs,
             Curves = curves,
+            Answers = answers,
+            References = AnswerShare.FromRecords(Path.Combine(directory, "init", "domain-test.jsonl"), "reference"),
         };
     }
 

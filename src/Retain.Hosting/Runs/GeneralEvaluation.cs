@@ -16,9 +16,12 @@ public sealed record ConfiguredBenchmark(ComponentReference Reference, IBenchmar
 /// </summary>
 public sealed class GeneralEvaluation(IReadOnlyList<ConfiguredBenchmark> benchmarks, BenchmarkRunner runner, GeneralSettings settings, IDataLocator data, int seed)
 {
-    /// <summary>Runs every benchmark on <paramref name="model"/>: headline metric per benchmark name.</summary>
+    /// <summary>
+    /// Runs every benchmark on <paramref name="model"/>: headline metric per benchmark name. The other metrics go to
+    /// <paramref name="details"/> when given, as <c>benchmark/metric</c> (and <c>benchmark/metric_stderr</c>).
+    /// </summary>
     public Dictionary<string, double> Run(ILanguageModel model, ILanguageModel? initialModel, string recordsDirectory, Action<string>? status = null,
-        IProgress<(int Done, int Total)>? progress = null)
+        IProgress<(int Done, int Total)>? progress = null, Dictionary<string, double>? details = null)
     {
         var scores = new Dictionary<string, double>();
         foreach (var (reference, benchmark) in benchmarks)
@@ -34,6 +37,11 @@ public sealed class GeneralEvaluation(IReadOnlyList<ConfiguredBenchmark> benchma
                 Progress = progress,
             });
             scores[reference.Name] = outcome.Result.Primary.Value;
+            foreach (var metric in outcome.Result.Metrics.Skip(1).Where(m => details is not null))
+            {
+                details![$"{reference.Name}/{metric.Name}"] = metric.Value;
+                if (double.IsFinite(metric.StdErr)) details[$"{reference.Name}/{metric.Name}_stderr"] = metric.StdErr;
+            }
         }
         return scores;
     }
@@ -47,16 +55,19 @@ public sealed class GeneralEvaluation(IReadOnlyList<ConfiguredBenchmark> benchma
     }
 
     /// <summary>Domain and general scores of a model in the report's form.</summary>
-    public ModelScores Scores(DomainScore domain, double? validation, IReadOnlyDictionary<string, double> benchmarkScores, IReadOnlyDictionary<string, double> initialScores)
+    public ModelScores Scores(DomainScore domain, double? validation, IReadOnlyDictionary<string, double> benchmarkScores, IReadOnlyDictionary<string, double> initialScores,
+        IReadOnlyDictionary<string, double>? details = null)
     {
         var (general, excluded) = Aggregate(benchmarkScores, initialScores);
         return new ModelScores
         {
             Domain = domain.Value,
             DomainMetric = domain.Metric,
+            DomainCount = domain.Count,
             Validation = validation,
             General = general,
             Benchmarks = new Dictionary<string, double>(benchmarkScores),
+            Details = details is null ? [] : new Dictionary<string, double>(details),
             Excluded = excluded,
         };
     }

@@ -87,11 +87,16 @@ public sealed class RunTrainer(SweepContext sweep, RunSpec spec, ISweepObserver 
         var result = new RunResult
         {
             Run = spec.Name, Method = spec.Method.Label, LearningRate = spec.LearningRate, Seed = spec.Seed, Status = "completed",
-            Steps = outcome.Steps, SelectedStep = outcome.BestStep, Scores = scores, Candidates = candidates,
+            Steps = outcome.Steps, SelectedStep = outcome.BestStep, Selection = Selection(), Scores = scores, Candidates = candidates,
         };
         Write(result);
         return result;
     }
+
+    /// <summary>The selection facts, from the whole validation curve in metrics.jsonl (so a resumed run sees it all).</summary>
+    private SelectionResult? Selection()
+        => SelectionResult.Of(SweepResults.ReadMetrics(Path.Combine(_directory, "metrics.jsonl"))
+            .Where(r => r.Values.ContainsKey("validation")).Select(r => (r.Step, r.Values["validation"])).ToList());
 
     private sealed record TrainOutcome(int Steps, double? BestScore, int? BestStep, string? Failure);
 
@@ -219,9 +224,10 @@ public sealed class RunTrainer(SweepContext sweep, RunSpec spec, ISweepObserver 
         using var loaded = LoadedModel.Load(checkpoint, sweep.Backend, ownsBackend: false, sweep.Bound.Config.ChatTemplate ?? sweep.Encoder.Template.Name, name: spec.Name);
         var records = Path.Combine(_directory, recordsFolder);
         var domain = DomainEvaluation.Evaluate(loaded.Language, sweep.Evaluator, sweep.Encoder, sweep.Test, Path.Combine(records, "domain-test.jsonl"));
-        var benchmarks = sweep.General.Run(loaded.Language, sweep.Initial.Language, records, s => observer.Status(spec.Name, s));
+        var details = new Dictionary<string, double>();
+        var benchmarks = sweep.General.Run(loaded.Language, sweep.Initial.Language, records, s => observer.Status(spec.Name, s), details: details);
         var initial = SweepResults.LoadInit(sweep.Plan.Directory)?.Benchmarks ?? [];
-        return sweep.General.Scores(domain, validation, benchmarks, initial);
+        return sweep.General.Scores(domain, validation, benchmarks, initial, details);
     }
 
     private List<ITrainingStrategy> CreateStrategies()

@@ -174,8 +174,9 @@ public static class SweepRunner
         observer.Status("init", "evaluating the initial model on the domain");
         var validation = DomainEvaluation.Evaluate(model, sweep.Evaluator, sweep.Encoder, sweep.Validation, Path.Combine(directory, "domain-validation.jsonl"));
         var test = DomainEvaluation.Evaluate(model, sweep.Evaluator, sweep.Encoder, sweep.Test, Path.Combine(directory, "domain-test.jsonl"));
-        var benchmarks = sweep.General.Run(model, null, directory, s => observer.Status("init", s));
-        var scores = sweep.General.Scores(test, validation.Value, benchmarks, benchmarks);
+        var details = new Dictionary<string, double>();
+        var benchmarks = sweep.General.Run(model, null, directory, s => observer.Status("init", s), details: details);
+        var scores = sweep.General.Scores(test, validation.Value, benchmarks, benchmarks, details);
         File.WriteAllText(resultPath, JsonSerializer.Serialize(scores, SweepResults.Json));
         File.WriteAllText(key, expected);
     }

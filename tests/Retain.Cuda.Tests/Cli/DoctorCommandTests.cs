@@ -8,7 +8,7 @@ public class DoctorCommandTests
     [Fact]
     public void Doctor_reports_the_cpu_backend_and_what_cuda_found_or_misses()
     {
-        var (code, output, _) = CliRunner.Run("doctor");
+        var (code, output, _) = CliRunner.Run("doctor", "--verbose");
 
         code.ShouldBe(0);
         output.ShouldContain("cpu: cpu (");
@@ -32,6 +32,19 @@ public class DoctorCommandTests
                 output.ShouldContain("  libcuda.so.1|libcuda.so: not found");
             }
         }
+    }
+
+    [Fact]
+    public void Without_a_driver_doctor_says_so_in_one_line_unless_verbose()
+    {
+        var (code, output, _) = CliRunner.Run("doctor");
+
+        code.ShouldBe(0);
+        output.ShouldContain("cpu: cpu (");
+        var driver = CudaLibrarySearch.Probe()[CudaLibraryKind.Driver];
+        if (driver.Found || CudaInspection.Run().DriverCudaVersion is not null) return; // a driver: the full report
+        output.ShouldContain($"cuda: not available\n  no GPU: no libcuda.so.1 found (searched {driver.Searched.Count} places; --verbose lists them)\n");
+        output.ShouldNotContain("libcublas");
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public class TokenizeCliTests
         // stories260K adds <s> (1); 'a' is 261 and the snowman falls back to its three UTF-8 bytes <0xE2><0x98><0x83>.
         var (code, output, _) = TestBuild.Cli(["tokenize", "--tokenizer", Retain.Testing.TestPaths.SharedFile("models", "stories260K"), "--text", "a\u2603", "--json"]);
         code.ShouldBe(0);
-        output.Trim().ShouldBe("{\"ids\":[1,261,229,155,134]}");
+        output.Trim().ShouldBe("{\"ids\":[1,261,229,155,134],\"tokens\":[\"<s>\",\"▁a\",\"<0xE2>\",\"<0x98>\",\"<0x83>\"]}");
     }
 
     [Fact]
@@ -135,6 +135,29 @@ public class ModelCliTests
         var logprobs = json.RootElement.GetProperty("logprobs").EnumerateArray().ToList();
         logprobs[0].ValueKind.ShouldBe(JsonValueKind.Null);
         logprobs.Skip(1).ShouldAllBe(v => v.GetDouble() < 0 && v.GetDouble() > -1); // greedy tokens: high probability
+        json.RootElement.GetProperty("tokens").EnumerateArray().Select(e => e.GetString()).ShouldBe(["<s>", "▁Once", "▁upon", "▁a", "▁time"]);
+        output.ShouldContain("\"<s>\"");
+    }
+
+    [Fact]
+    public void Score_with_a_context_reports_the_continuations_total_apart_from_the_contexts()
+    {
+        var (code, output, error) = TestBuild.Cli(["score", "--model", Stories, "--context", "Once upon", "--text", " a time", "--json"]);
+
+        code.ShouldBe(0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        root.GetProperty("contextLength").GetInt32().ShouldBe(3);
+        var logprobs = root.GetProperty("logprobs").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? 0 : v.GetDouble()).ToArray();
+        root.GetProperty("contextLogprob").GetDouble().ShouldBe(logprobs[..3].Sum(), 1e-9);
+        root.GetProperty("continuationLogprob").GetDouble().ShouldBe(logprobs[3..].Sum(), 1e-9);
+        logprobs[3..].Length.ShouldBe(2); // ▁a ▁time
+
+        var text = TestBuild.Cli(["score", "--model", Stories, "--context", "Once upon", "--text", " a time"]);
+        text.Out.ShouldContain("context log-probability: ");
+        text.Out.ShouldContain("(2 tokens)");
+        text.Out.ShouldContain("continuation log-probability: ");
+        text.Out.ShouldContain("\"▁time\"");
     }
 
     [Fact]

@@ -51,19 +51,57 @@ public class BrokenPluginTests
     }
 
     [Fact]
-    public void Two_plugins_claiming_one_name_both_lose_it_and_both_are_reported()
+    public void Two_different_plugins_claiming_one_name_both_lose_it_and_both_are_reported()
     {
         using var temp = new TempFolder();
         var first = TestBuild.CopyPlugin("GreeterOne", temp.Path, "A");
         var second = TestBuild.CopyPlugin("GreeterOne", temp.Path, "B");
+        var manifest = Path.Combine(second, "retain-plugin.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"name\": \"GreeterOne\"", "\"name\": \"GreeterFork\""));
         TestBuild.CopyPlugin("GreeterTwo", temp.Path);
 
         using var host = RetainHost.Build([new PluginSearchPath(temp.Path, "test")]);
 
         host.Catalog.Find(PluginKind.AnswerExtractor, "greeter-one").ShouldBeNull();
         host.Catalog.Failures.Select(f => f.Path).Order().ShouldBe([first, second]);
-        host.Catalog.Failures.ShouldAllBe(f => f.Reason.Contains("answerextractor 'greeter-one' is claimed by more than one plugin"));
+        host.Catalog.Failures.ShouldAllBe(f => f.Reason.Contains("answerextractor 'greeter-one' is claimed by more than one plugin (GreeterOne ("));
+        host.Catalog.Failures.ShouldAllBe(f => f.Reason.Contains("GreeterFork ("));
         host.Catalog.Find(PluginKind.AnswerExtractor, "greeter-two").ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void The_same_plugin_in_two_folders_loads_from_the_folder_searched_first_and_the_message_names_both()
+    {
+        using var temp = new TempFolder();
+        var fresh = TestBuild.CopyPlugin("GreeterOne", Path.Combine(temp.Path, "mine"));
+        var stale = TestBuild.CopyPlugin("GreeterOne", Path.Combine(temp.Path, "default"));
+
+        using var host = RetainHost.Build([new PluginSearchPath(Path.Combine(temp.Path, "mine"), "--plugins"), new PluginSearchPath(Path.Combine(temp.Path, "default"), "RETAIN_PLUGIN_PATH")]);
+
+        host.Catalog.Find(PluginKind.AnswerExtractor, "greeter-one")!.Plugin.Directory.ShouldBe(fresh);
+        var failure = host.Catalog.Failures.ShouldHaveSingleItem();
+        failure.Path.ShouldBe(stale);
+        failure.Reason.ShouldBe($"plugin 'GreeterOne' is also in {fresh} (from --plugins), which is searched first and wins; this copy is ignored (remove it if it is stale).");
+    }
+
+    [Fact]
+    public void A_manifest_naming_an_assembly_outside_its_plugin_folder_is_refused()
+    {
+        using var temp = new TempFolder();
+        TestBuild.CopyPlugin("GreeterOne", Path.Combine(temp.Path, "other"));
+        var evil = temp.File("plugins/Evil/retain-plugin.json", """{ "name": "Evil", "assembly": "../../other/GreeterOne/GreeterOne.dll" }""");
+        var linked = Path.Combine(temp.Path, "plugins", "Linked");
+        Directory.CreateDirectory(linked);
+        File.CreateSymbolicLink(Path.Combine(linked, "Linked.dll"), Path.Combine(temp.Path, "other", "GreeterOne", "GreeterOne.dll"));
+
+        using var host = RetainHost.Build([new PluginSearchPath(Path.Combine(temp.Path, "plugins"), "test")]);
+
+        host.Catalog.Plugins.ShouldBeEmpty();
+        host.Catalog.Failures.Count.ShouldBe(2);
+        host.Catalog.Failures[0].ShouldBe(new PluginFailure(Path.GetDirectoryName(evil)!,
+            "retain-plugin.json names the assembly '../../other/GreeterOne/GreeterOne.dll', which is outside the plugin folder; a plugin loads only from its own folder."));
+        host.Catalog.Failures[1].Path.ShouldBe(linked);
+        host.Catalog.Failures[1].Reason.ShouldContain("Linked.dll is a link to " + Path.Combine(temp.Path, "other", "GreeterOne", "GreeterOne.dll") + ", outside the plugin folder");
     }
 
     [Fact]

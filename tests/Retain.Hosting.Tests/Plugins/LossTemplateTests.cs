@@ -17,7 +17,21 @@ public class LossTemplateTests
 
         Dotnet("new", "install", TestPaths.RepoFile("build", "templates", "RetainLossPlugin"), "--debug:custom-hive", hive);
         Dotnet("new", "retain-loss", "-n", "FocalLoss", "--component", "focal", "--retainRoot", TestPaths.RepoRoot, "-o", project, "--debug:custom-hive", hive);
-        Dotnet("build", project, "-c", TestBuild.Configuration, "-nodeReuse:false", "-p:UseSharedCompilation=false", $"-p:RetainPluginsDir={plugins}/");
+        // The default: the user plugin folder, which every retain searches (here a private one for this test).
+        var userData = Path.Combine(temp.Path, "userdata");
+        var environment = new Dictionary<string, string> { ["XDG_DATA_HOME"] = userData };
+        var build = TestBuild.Run("dotnet", ["build", project, "-c", TestBuild.Configuration, "-nodeReuse:false", "-p:UseSharedCompilation=false"], environment);
+        build.ExitCode.ShouldBe(0, build.Out + build.Err);
+        var userPlugin = Path.Combine(userData, "retain", "plugins", "FocalLoss");
+        build.Out.ShouldContain($"Retain plugin FocalLoss -> {userPlugin}/ (the user plugin folder: every retain finds it)");
+        var found = TestBuild.Cli(["plugins", "--json"], environment);
+        JsonNode.Parse(found.Out)!.AsArray().Single(n => n!["name"]!.GetValue<string>() == "focal")!["assembly"]!.GetValue<string>().ShouldStartWith(userPlugin);
+
+        // Elsewhere, named without a trailing slash: the folder is still <dir>/FocalLoss/, and the build says how to use it.
+        build = TestBuild.Run("dotnet", ["build", project, "-c", TestBuild.Configuration, "-nodeReuse:false", "-p:UseSharedCompilation=false", $"-p:RetainPluginsDir={plugins}"], environment);
+        build.ExitCode.ShouldBe(0, build.Out + build.Err);
+        File.Exists(Path.Combine(plugins, "FocalLoss", "FocalLoss.dll")).ShouldBeTrue();
+        build.Out.ShouldContain($"Retain plugin FocalLoss -> {plugins}/FocalLoss/ (not a folder retain searches by default: run retain with --plugins {plugins}/ or set RETAIN_PLUGIN_PATH={plugins}/)");
 
         var listed = TestBuild.Cli(["plugins", "--plugins", plugins, "--json"]);
         listed.ExitCode.ShouldBe(0, listed.Err);

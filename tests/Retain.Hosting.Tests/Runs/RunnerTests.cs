@@ -40,23 +40,31 @@ public class RunnerTests
     public void A_killed_run_resumes_from_its_checkpoint_and_reaches_the_same_result_as_an_uninterrupted_run()
     {
         using var temp = new TempFolder();
-        var straight = Config(temp, Path.Combine(temp.Path, "straight"), [2e-3]);
-        var interrupted = Config(temp, Path.Combine(temp.Path, "interrupted"), [2e-3]);
+        // Both sweeps carry the fixture 'stall' objective (adds nothing); the interrupted one holds at step 5 while the
+        // hold file exists, so the kill lands after step 5's checkpoint however loaded the machine is.
+        var hold = temp.File("hold", "");
+        var methods = $$"""[ { "name": "standard", "strategies": [ "standard", { "name": "stall", "options": { "fromStep": 5, "holdFile": {{JsonSerializer.Serialize(hold)}} } } ] } ]""";
+        var straight = Config(temp, Path.Combine(temp.Path, "straight"), [2e-3], methods: methods, plugins: TestBuild.FixturePlugins);
+        var interrupted = Config(temp, Path.Combine(temp.Path, "interrupted"), [2e-3], methods: methods, plugins: TestBuild.FixturePlugins);
         var run = Path.Combine(temp.Path, "interrupted", "tiny", "standard_lr2e-03_s3");
 
-        // Start, wait until a few steps are logged, kill the process tree hard.
+        // Start, wait until the run holds at step 5 (five steps logged), kill the process tree hard.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { Path.Combine(TestBuild.CliDirectory, "retain.dll"), "run", interrupted }) start.ArgumentList.Add(arg);
+        start.Environment["XDG_DATA_HOME"] = TestBuild.IsolatedUserData;
         using (var process = Process.Start(start)!)
         {
             process.StandardOutput.ReadToEndAsync();
             process.StandardError.ReadToEndAsync();
             var metrics = Path.Combine(run, "metrics.jsonl");
-            var deadline = DateTime.UtcNow.AddMinutes(4);
-            while (DateTime.UtcNow < deadline && !process.HasExited && !(File.Exists(metrics) && Losses(run).Count >= 5)) Thread.Sleep(20);
+            // A safety net only (nothing is asserted about time): the hold keeps the run at step 5 until the kill.
+            var deadline = DateTime.UtcNow.AddMinutes(10);
+            while (DateTime.UtcNow < deadline && !process.HasExited && !(File.Exists(metrics) && Losses(run).Count >= 5)) Thread.Sleep(50);
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
+        File.Delete(hold);
+        Losses(run).Count.ShouldBe(5, "the run holds at step 5 until it is killed");
         File.Exists(Path.Combine(run, "result.json")).ShouldBeFalse("the run must have been interrupted before it finished");
         File.Exists(Path.Combine(run, "last", "state.json")).ShouldBeTrue("a checkpoint must exist to resume from");
 

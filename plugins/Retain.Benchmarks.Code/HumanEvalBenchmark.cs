@@ -66,7 +66,7 @@ public sealed class HumanEvalBenchmark(HumanEvalOptions options) : IBenchmark
         return new CodeProblem(DataFiles.String(e, "task_id"), prompt, completion => Program(prompt, completion, test, entryPoint));
     });
 
-    /// <summary>The executed program.</summary>
-    public static string Program(string prompt, string completion, string test, string entryPoint) =>
-        prompt + completion + "\n" + test + "\ncheck(" + entryPoint + ")";
+    /// <summary>The executed program: <c>prompt + completion</c>, then the tests <c>"\n" + test + "\ncheck(entry_point)"</c>.</summary>
+    public static CodeProgram Program(string prompt, string completion, string test, string entryPoint) =>
+        new(prompt + completion, "\n" + test + "\ncheck(" + entryPoint + ")");
 }

@@ -87,5 +87,5 @@ public sealed class MbppBenchmark(MbppOptions options) : IBenchmark
     }
 
     /// <summary>The executed program: the completion, a newline, the asserts joined by newlines.</summary>
-    public static string Program(string completion, IReadOnlyList<string> tests) => completion + "\n" + string.Join("\n", tests);
+    public static CodeProgram Program(string completion, IReadOnlyList<string> tests) => new(completion, "\n" + string.Join("\n", tests));
 }

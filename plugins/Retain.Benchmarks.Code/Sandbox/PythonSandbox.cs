@@ -14,8 +14,10 @@ namespace Retain.Benchmarks.Code.Sandbox;
 /// <item>The verdict: the harness writes "&lt;token&gt; &lt;outcome&gt;" to its stdout, which only the host reads. The
 /// runner is not a fork of the harness (the token never enters its memory), does not inherit that stdout (its own
 /// output goes to the host's capped stderr), and cannot reach the harness through /proc or ptrace (the harness is
-/// non-dumpable and the runner has another uid or no capabilities). The runner reports its outcome on a pipe; a
-/// second line there means the program wrote to it, and is a failure.</item>
+/// non-dumpable and the runner has another uid or no capabilities). The runner reports its outcome on a pipe in two
+/// phases: after the program's top-level code it asks for a fresh nonce, runs the tests, and writes
+/// "&lt;nonce&gt; &lt;outcome&gt;"; anything before the request, a second line, or a line without the nonce means
+/// the program wrote to the pipe, and is a failure (see the Code plugin README for what this does not stop).</item>
 /// <item>Namespaces (when <c>unshare</c> works): <c>unshare --net --pid --fork --kill-child --mount-proc</c>
 /// (plus <c>--user --map-root-user</c> when not root). No network (an empty network namespace); a private /proc
 /// showing only the sandbox's processes; every mount read-only, with private tmpfs over /tmp, /var/tmp and /dev/shm,
@@ -85,7 +87,7 @@ public sealed partial class PythonSandbox
         $", timeout {_options.TimeoutSeconds}s, as {_options.MemoryMiB}MiB, nproc {_options.MaxProcesses}, fsize {_options.MaxFileMiB}MiB, output {_options.MaxOutputBytes}B";
 
     /// <summary>Runs many programs, <see cref="SandboxOptions.Workers"/> at a time, results in input order.</summary>
-    public IReadOnlyList<ExecutionResult> RunAll(IReadOnlyList<string> programs, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<ExecutionResult> RunAll(IReadOnlyList<CodeProgram> programs, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         var results = new ExecutionResult[programs.Count];
         int done = 0;
@@ -99,7 +101,7 @@ public sealed partial class PythonSandbox
     }
 
     /// <summary>Runs one program to its outcome.</summary>
-    public ExecutionResult Run(string program, CancellationToken cancellationToken = default)
+    public ExecutionResult Run(CodeProgram program, CancellationToken cancellationToken = default)
     {
         string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
         int uid = _options.SandboxUid > 0 ? _options.SandboxUid : FreshUidBase + RandomNumberGenerator.GetInt32(FreshUidRange);
@@ -119,7 +121,7 @@ public sealed partial class PythonSandbox
     private const int FreshUidBase = 2_000_000_000;
     private const int FreshUidRange = 100_000_000;
 
-    private ExecutionResult Execute(string program, string token, int uid, string workDir, CancellationToken cancellationToken)
+    private ExecutionResult Execute(CodeProgram program, string token, int uid, string workDir, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo
         {
@@ -145,7 +147,8 @@ public sealed partial class PythonSandbox
         string job = JsonSerializer.Serialize(new
         {
             token,
-            program,
+            program = program.Code,
+            tests = program.Tests,
             runner = Runner.Value,
             timeout = _options.TimeoutSeconds,
             drop_to = uid,

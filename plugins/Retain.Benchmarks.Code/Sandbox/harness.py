@@ -143,12 +143,11 @@ def _run(job, uid):
                               stdin=subprocess.PIPE, stdout=2, stderr=2, pass_fds=(write_end,), close_fds=True, env=env,
                               preexec_fn=_runner_setup(job, uid))
     os.close(write_end)
-    try:
-        runner.stdin.write(job["program"].encode("utf-8"))
-        runner.stdin.close()
-    except OSError:
-        pass  # it died before reading; its exit says why
+    # Made now, in this process, and sent only when the runner says the program's top-level code has finished.
+    nonce = os.urandom(16).hex()
+    _send(runner, {"program": job["program"], "tests": job["tests"]}, close=False)
     report = b""
+    nonce_sent = False
     deadline = time.monotonic() + job["timeout"] + 0.5
     killed = False
     while runner.poll() is None:
@@ -162,26 +161,51 @@ def _run(job, uid):
         if ready:
             chunk = os.read(read_end, REPORT_LIMIT)
             report += chunk[:max(0, REPORT_LIMIT - len(report))]
+            if not nonce_sent and report.startswith(b"ready\n"):
+                # The first thing on the pipe is the runner's request: anything before it came from the program.
+                report = report[len(b"ready\n"):]
+                _send(runner, {"nonce": nonce}, close=True)
+                nonce_sent = True
+            elif not nonce_sent and not b"ready\n".startswith(report[:6]):
+                # The program wrote first; the runner would only wait for a nonce that will never come.
+                runner.kill()
+                runner.wait()
+                break
     os.set_blocking(read_end, False)
     try:
         while len(report) < REPORT_LIMIT and (chunk := os.read(read_end, REPORT_LIMIT)):
             report += chunk
     except BlockingIOError:
         pass
-    return _judge(report, runner.returncode, killed)
+    return _judge(report, nonce if nonce_sent else None, runner.returncode, killed)
 
 
-def _judge(report, code, killed):
+def _send(runner, message, close):
+    try:
+        runner.stdin.write((json.dumps(message) + "\n").encode("utf-8"))
+        runner.stdin.flush()
+        if close:
+            runner.stdin.close()
+    except OSError:
+        pass  # it died before reading; its exit says why
+
+
+def _judge(report, nonce, code, killed):
     lines = [line for line in report.decode("utf-8", "replace").split("\n") if line]
     if code == 121:
         raise RuntimeError("could not drop root privileges")
+    if nonce is None and report and not b"ready\n".startswith(report[:6]):
+        # The runner asks for the nonce before it writes anything else: this is the program's own writing.
+        return "failed: the program wrote to the harness's report channel before its tests ran"
     if killed:
         return "timed out"
     if len(lines) > 1:
         # The runner writes exactly one line, last: more means the program wrote to the report pipe itself.
         return "failed: the program wrote to the harness's report channel"
+    if len(lines) == 1 and not lines[0].startswith(nonce + " "):
+        return "failed: the report line does not carry this run's nonce (the program wrote it)"
     if code == 0 and len(lines) == 1:
-        return lines[0]
+        return lines[0][len(nonce) + 1:]
     if code == -signal.SIGXCPU or code == -signal.SIGKILL:
         return "timed out"
     if code is not None and code < 0:

@@ -25,7 +25,7 @@ public class CodeBenchmarkTests
     public void Humaneval_program_is_prompt_completion_test_and_check()
     {
         HumanEvalBenchmark.Program("def f():\n", "    return 1\n", "def check(c):\n    assert c() == 1\n", "f")
-            .ShouldBe("def f():\n    return 1\n\ndef check(c):\n    assert c() == 1\n\ncheck(f)");
+            .ShouldBe(new CodeProgram("def f():\n    return 1\n", "\ndef check(c):\n    assert c() == 1\n\ncheck(f)"));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class CodeBenchmarkTests
             "assert sort_matrix([[1, 2, 3], [2, 4, 5], [1, 1, 1]])==[[1, 1, 1], [1, 2, 3], [2, 4, 5]]\n" +
             "assert sort_matrix([[1, 2, 3], [-2, 4, -5], [1, -1, 1]])==[[-2, 4, -5], [1, -1, 1], [1, 2, 3]]\n" +
             "assert sort_matrix([[5,8,9],[6,4,3],[2,1,4]])==[[2, 1, 4], [6, 4, 3], [5, 8, 9]]\n[BEGIN]\n");
-        MbppBenchmark.Program("def f(): return 1", ["assert f() == 1", "assert f()"]).ShouldBe("def f(): return 1\nassert f() == 1\nassert f()");
+        MbppBenchmark.Program("def f(): return 1", ["assert f() == 1", "assert f()"]).ShouldBe(new CodeProgram("def f(): return 1", "\nassert f() == 1\nassert f()"));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class SandboxTests
     private readonly PythonSandbox _sandbox = new(Fast);
 
     /// <summary>Runs one program. The guard only turns a hang (the sandbox's own kill failing) into a failure instead of a stuck test run.</summary>
-    private ExecutionResult Run(string program) => RunGuarded(() => _sandbox.Run(program));
+    private ExecutionResult Run(string program) => RunGuarded(() => _sandbox.Run(new CodeProgram(program, "")));
 
     private static ExecutionResult RunGuarded(Func<ExecutionResult> run)
     {
@@ -78,12 +78,40 @@ public class SandboxTests
         // to every file descriptor it has or can open through /proc, then answers wrongly.
         var forged = Run(Fixture("forge_verdict.py"));
         forged.Passed.ShouldBeFalse(forged.Outcome);
-        forged.Outcome.ShouldBe("failed: the program wrote to the harness's report channel");
+        forged.Outcome.ShouldBe("failed: the program wrote to the harness's report channel before its tests ran");
 
         // Ending the interpreter before the tests run is no result, not a pass.
         Run("import posix\nposix._exit(0)\nassert False\n").Outcome.ShouldBe("failed: no result (exit code 0)");
         Run("import posix, signal\nposix.kill(posix.getpid(), signal.SIGTERM)\n").Outcome.ShouldBe("failed: killed by signal SIGTERM");
     }
+
+    [Fact]
+    public void A_program_that_reports_passed_and_exits_before_its_tests_run_fails()
+    {
+        // It writes "passed" and "<guessed nonce> passed" to every descriptor during its top-level code and exits 0,
+        // so the tests (which would fail) never run; the nonce did not exist in the runner yet.
+        var program = new CodeProgram(Fixture("pass_before_tests.py"), "\nassert add(2, 3) == 5, 'wrong answer'\n");
+        var result = RunGuarded(() => _sandbox.Run(program));
+        result.Passed.ShouldBeFalse(result.Outcome);
+        result.Outcome.ShouldBe("failed: the program wrote to the harness's report channel before its tests ran");
+
+        // The same program without its forgery is judged by its tests, in the globals its code made.
+        var honest = new CodeProgram("def add(a, b):\n    return a - b\n", program.Tests);
+        RunGuarded(() => _sandbox.Run(honest)).Outcome.ShouldBe("failed: wrong answer");
+        RunGuarded(() => _sandbox.Run(honest with { Code = "def add(a, b):\n    return a + b\n" })).Outcome.ShouldBe("passed");
+    }
+
+    [Fact]
+    public void Program_and_tests_run_as_their_concatenation()
+    {
+        // A syntax error in the tests runs nothing (the program's exit would otherwise be its outcome), __future__
+        // flags of the program reach the tests, and a program whose last statement runs into the tests is refused.
+        Run2("import posix\nposix._exit(0)\n", "\nassert (\n").Outcome.ShouldBe("failed: '(' was never closed (<string>, line 4)");
+        Run2("from __future__ import annotations\n", "\ndef f(x: undefined_name): pass\nassert f.__annotations__ == {'x': 'undefined_name'}\n").Outcome.ShouldBe("passed");
+        Run2("x = [1,\n", "2]\nassert x == [1, 2]\n").Outcome.ShouldBe("failed: the program does not end at a top-level statement boundary before its tests");
+    }
+
+    private ExecutionResult Run2(string code, string tests) => RunGuarded(() => _sandbox.Run(new CodeProgram(code, tests)));
 
     [Fact]
     public void Nothing_a_program_writes_to_a_world_writable_place_persists_on_the_host()
@@ -198,7 +226,7 @@ public class SandboxTests
 
     private List<bool> RunAllGuarded(List<string> programs)
     {
-        var task = Task.Run(() => _sandbox.RunAll(programs).Select(r => r.Passed).ToList());
+        var task = Task.Run(() => _sandbox.RunAll(programs.Select(p => new CodeProgram(p, "")).ToList()).Select(r => r.Passed).ToList());
         task.Wait(TimeSpan.FromMinutes(2)).ShouldBeTrue("the sandbox never returned");
         return task.Result;
     }
@@ -211,7 +239,7 @@ public class SandboxTests
         var fallback = new PythonSandbox(new SandboxOptions { TimeoutSeconds = 1.0, Isolation = SandboxIsolation.ProcessOnly });
         fallback.UsesNamespaces.ShouldBeFalse();
         fallback.IsRoot.ShouldBeTrue("CI runs as root; as another user the fallback cannot sweep escaped processes (see the Code plugin README)");
-        var result = RunGuarded(() => fallback.Run("import posix\nif posix.fork() == 0:\n    posix.setsid()\n    while True:\n        try:\n            posix.fork()\n        except OSError:\n            pass\n"));
+        var result = RunGuarded(() => fallback.Run(new CodeProgram("import posix\nif posix.fork() == 0:\n    posix.setsid()\n    while True:\n        try:\n            posix.fork()\n        except OSError:\n            pass\n", "")));
         result.Passed.ShouldBeTrue();
         WaitForNoLeftovers().ShouldBeEmpty();
     }

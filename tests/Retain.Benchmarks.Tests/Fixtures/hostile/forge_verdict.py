@@ -26,7 +26,7 @@ for pid in [p for p in posix.listdir("/proc") if p.isdigit()]:
 # 2. The token in this interpreter's objects (a job dict, a closure) and anywhere in its memory.
 for obj in gc.get_objects():
     if isinstance(obj, dict):
-        for value in obj.values():
+        for value in list(obj.values()):
             if isinstance(value, str):
                 scan(value.encode("utf-8", "ignore"))
 try:

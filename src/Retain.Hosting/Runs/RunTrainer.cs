@@ -240,12 +240,8 @@ public sealed class RunTrainer(SweepContext sweep, RunSpec spec, ISweepObserver 
         return strategies.Select(s => s!).ToList();
     }
 
-    private void Write(RunResult result)
-    {
-        var path = ResultPath(_directory);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(result, SweepResults.Json));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    // The one way a cell's result.json is written (atomically, a temporary file unique to this process).
+    private void Write(RunResult result) => Execution.CellRunner.WriteResult(_directory, result);
 
     /// <summary>Each strategy's metrics under its component name (<c>talr/tau</c>).</summary>
     private sealed class StrategySinks(IReadOnlyList<(ITrainingStrategy Strategy, IMetricSink Sink)> sinks) : IMetricSink, IStrategyMetricSinks

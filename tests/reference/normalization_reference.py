@@ -21,6 +21,10 @@ BASES = list("aeouAECcnsSzZ") + ["\u03b1", "\u03c9", "\u03b9", "\u03a9", "\u1ff3
 MARKS = ["\u0300", "\u0301", "\u0302", "\u0303", "\u0308", "\u030a", "\u030c", "\u0323", "\u0327", "\u0328",
          "\u031b", "\u0338", "\u0345", "\u0313", "\u0314", "\u0342", "\u05b0", "\u05bc", "\u093c", "\u094d",
          "\u0f71", "\u0f72", "\u1dce", "\u302a", "\u0653", "\u0654", "\U0001d165", "\U0001d16e"]
+# Long texts: runs of plain text (ASCII, CJK, kana that compose with the voiced sound marks U+3099/U+309A) around the
+# pool above, so NFC's work is split over many stretches between composition boundaries.
+RUNS = ["the quick fox ", "\u732b\u3067\u3042\u308b", "\u304b", "\u30cf", "\u3099", "\u309a", "\n", "12,5 ",
+        "\U00020000", "\U0001f600", "\u00e9t\u00e9 "]
 
 
 def main():
@@ -33,6 +37,11 @@ def main():
         if text in seen:
             continue
         seen.add(text)
+        cases.append({"text": text, "nfc": unicodedata.normalize("NFC", text), "nfd": unicodedata.normalize("NFD", text)})
+    long_rng = random.Random(22)  # a second stream, so the short cases above stay as they were
+    while len(cases) < 640:
+        pools = [BASES, MARKS, RUNS]
+        text = "".join(long_rng.choice(long_rng.choices(pools, weights=[3, 3, 4])[0]) for _ in range(long_rng.randint(100, 400)))
         cases.append({"text": text, "nfc": unicodedata.normalize("NFC", text), "nfd": unicodedata.normalize("NFD", text)})
     payload = {"unicode_version": unicodedata.unidata_version, "cases": cases}
     with open(OUT, "w", encoding="utf-8", newline="\n") as f:

@@ -13,13 +13,111 @@ internal static class CanonicalNormalization
     private const int HangulLCount = 19, HangulVCount = 21, HangulTCount = 28;
     private const int HangulNCount = HangulVCount * HangulTCount, HangulSCount = HangulLCount * HangulNCount;
 
-    /// <summary>NFC of <paramref name="text"/>; the same string instance when it is already trivially NFC.</summary>
+    /// <summary>NFC of <paramref name="text"/>; the same string instance when NFC leaves it unchanged.</summary>
+    /// <remarks>
+    /// Only the stretches around characters that may change or combine are normalized: the text is cut before every
+    /// <see cref="IsCompositionBoundary">composition boundary</see>, and NFC of the whole is the concatenation of
+    /// NFC of the parts (no reordering or composition crosses a starter that nothing composes with backwards). A
+    /// part made of one boundary character alone is its own NFC, so only parts holding a non-boundary are rewritten.
+    /// </remarks>
     public static string ToNfc(string text)
     {
-        if (IsInert(text)) return text;
-        var codePoints = Decompose(text);
-        Compose(codePoints);
-        return ToText(codePoints);
+        var span = text.AsSpan();
+        var next = span.IndexOfAnyExceptInRange('\0', (char)(NormalizationTables.NfcInertBelow - 1));
+        if (next < 0) return text;
+        StringBuilder? result = null;
+        var copied = 0; // text[..copied] is already in result (or unchanged, while result is null)
+        var position = next;
+        while (position < span.Length)
+        {
+            var width = ScalarAt(span, position, out var cp);
+            if (IsCompositionBoundary(cp))
+            {
+                position += width;
+                var skip = span[position..].IndexOfAnyExceptInRange('\0', (char)(NormalizationTables.NfcInertBelow - 1));
+                if (skip < 0) break;
+                position += skip;
+                continue;
+            }
+            // The part runs from the boundary before this character (what precedes it always is one: skipped above,
+            // or where the previous part stopped) to the next boundary.
+            var start = position > 0 ? PreviousScalarStart(span, position) : position;
+            var end = position + width;
+            while (end < span.Length)
+            {
+                var w = ScalarAt(span, end, out var c);
+                if (IsCompositionBoundary(c)) break;
+                end += w;
+            }
+            var part = span[start..end];
+            var codePoints = Decompose(part);
+            Compose(codePoints);
+            if (!SameText(codePoints, part))
+            {
+                result ??= new StringBuilder(text.Length + 16);
+                result.Append(span[copied..start]);
+                AppendText(codePoints, result);
+                copied = end;
+            }
+            position = end;
+        }
+        if (result is null) return text;
+        return result.Append(span[copied..]).ToString();
+    }
+
+    private static readonly Lazy<bool[]> BmpBoundaries = new(() =>
+    {
+        var table = new bool[char.MaxValue + 1];
+        for (var c = 0; c <= char.MaxValue; c++) table[c] = c is < 0xD800 or > 0xDFFF && ComputeIsCompositionBoundary(c);
+        return table;
+    });
+
+    /// <summary>
+    /// Whether NFC never looks back across <paramref name="cp"/>: a starter (combining class 0) with no canonical
+    /// decomposition that is never the second half of a composition (Hangul vowel and trailing jamo are). Below
+    /// <see cref="NormalizationTables.NfcInertBelow"/> every character qualifies (those with a decomposition start with
+    /// such a starter and are their own NFC).
+    /// </summary>
+    private static bool IsCompositionBoundary(int cp) => cp < NormalizationTables.NfcInertBelow ||
+        (cp <= char.MaxValue ? BmpBoundaries.Value[cp] : ComputeIsCompositionBoundary(cp));
+
+    private static bool ComputeIsCompositionBoundary(int cp) => cp < NormalizationTables.NfcInertBelow ||
+        (NormalizationTables.CombiningClass(cp) == 0 && NormalizationTables.Decomposition(cp) is null &&
+         !NormalizationTables.IsCompositionSecond(cp) && cp is not (>= HangulVBase and < HangulVBase + HangulVCount) &&
+         cp is not (> HangulTBase and < HangulTBase + HangulTCount));
+
+    /// <summary>The scalar at <paramref name="index"/> (an unpaired surrogate stands for itself) and its width.</summary>
+    private static int ScalarAt(ReadOnlySpan<char> s, int index, out int cp)
+    {
+        if (char.IsHighSurrogate(s[index]) && index + 1 < s.Length && char.IsLowSurrogate(s[index + 1]))
+        {
+            cp = char.ConvertToUtf32(s[index], s[index + 1]);
+            return 2;
+        }
+        cp = s[index];
+        return 1;
+    }
+
+    private static int PreviousScalarStart(ReadOnlySpan<char> s, int index) =>
+        index >= 2 && char.IsLowSurrogate(s[index - 1]) && char.IsHighSurrogate(s[index - 2]) ? index - 2 : index - 1;
+
+    private static bool SameText(List<int> cps, ReadOnlySpan<char> text)
+    {
+        var i = 0;
+        foreach (var cp in cps)
+        {
+            if (cp > char.MaxValue)
+            {
+                if (i + 1 >= text.Length || ScalarAt(text, i, out var actual) != 2 || actual != cp) return false;
+                i += 2;
+            }
+            else
+            {
+                if (i >= text.Length || text[i] != cp) return false;
+                i++;
+            }
+        }
+        return i == text.Length;
     }
 
     /// <summary>NFD of <paramref name="text"/>.</summary>
@@ -29,11 +127,8 @@ internal static class CanonicalNormalization
         return ToText(Decompose(text));
     }
 
-    private static bool IsInert(string text) =>
-        !text.AsSpan().ContainsAnyExceptInRange('\0', (char)(NormalizationTables.NfcInertBelow - 1));
-
     /// <summary>Full canonical decomposition followed by the canonical ordering of combining marks.</summary>
-    private static List<int> Decompose(string text)
+    private static List<int> Decompose(ReadOnlySpan<char> text)
     {
         var output = new List<int>(text.Length + 8);
         for (var i = 0; i < text.Length; i++)
@@ -134,15 +229,16 @@ internal static class CanonicalNormalization
         return NormalizationTables.Compose(first, second);
     }
 
-    private static string ToText(List<int> cps)
+    private static string ToText(List<int> cps) => AppendText(cps, new StringBuilder(cps.Count + 4)).ToString();
+
+    private static StringBuilder AppendText(List<int> cps, StringBuilder sb)
     {
-        var sb = new StringBuilder(cps.Count + 4);
         Span<char> buffer = stackalloc char[2];
         foreach (var cp in cps)
         {
             if (cp is >= 0xD800 and <= 0xDFFF) sb.Append((char)cp);
             else sb.Append(buffer[..new Rune(cp).EncodeToUtf16(buffer)]);
         }
-        return sb.ToString();
+        return sb;
     }
 }

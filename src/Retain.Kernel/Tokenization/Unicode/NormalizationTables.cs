@@ -8,6 +8,7 @@ internal static partial class NormalizationTables
     private static readonly Lazy<FrozenDictionary<int, int[]>> Decompositions = new(BuildDecompositions);
     private static readonly Lazy<FrozenDictionary<int, byte>> Combining = new(BuildCombining);
     private static readonly Lazy<FrozenDictionary<long, int>> Compositions = new(BuildCompositions);
+    private static readonly Lazy<FrozenSet<int>> CompositionSeconds = new(BuildCompositionSeconds);
 
     /// <summary>The full canonical decomposition of <paramref name="codePoint"/>, or null when it has none
     /// (Hangul syllables are not in the table).</summary>
@@ -21,6 +22,18 @@ internal static partial class NormalizationTables
     /// <summary>The primary composite of <paramref name="first"/> + <paramref name="second"/>, or -1.</summary>
     public static int Compose(int first, int second) =>
         Compositions.Value.TryGetValue(((long)first << 32) | (uint)second, out var c) ? c : -1;
+
+    /// <summary>Whether <paramref name="codePoint"/> is the second half of some primary composite (it may combine
+    /// with the starter before it).</summary>
+    public static bool IsCompositionSecond(int codePoint) => CompositionSeconds.Value.Contains(codePoint);
+
+    private static FrozenSet<int> BuildCompositionSeconds()
+    {
+        var triples = CompositionTriples;
+        var seconds = new HashSet<int>();
+        for (var i = 0; i < triples.Length; i += 3) seconds.Add(triples[i + 1]);
+        return seconds.ToFrozenSet();
+    }
 
     private static FrozenDictionary<int, int[]> BuildDecompositions()
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 
@@ -6,14 +5,11 @@ namespace Retain.Kernel.Tokenization;
 
 /// <summary>
 /// The BPE model of <c>tokenizer.json</c> (<c>models/bpe/model.rs</c>): a vocabulary, ranked merges, optional byte
-/// fallback to <c>&lt;0xXX&gt;</c> tokens, an optional unknown token (fused across runs when <c>fuse_unk</c>), and a cache
-/// of results per word.
+/// fallback to <c>&lt;0xXX&gt;</c> tokens and an optional unknown token (fused across runs when <c>fuse_unk</c>). Results
+/// per word are cached by the caller (<see cref="WordCache"/>).
 /// </summary>
 internal sealed class BpeModel
 {
-    private const int MaxCachedWordLength = 256;
-    private const int CacheCapacity = 200_000;
-
     private readonly Dictionary<string, int> _vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabBySpan;
     private readonly string?[] _idToToken;
@@ -26,9 +22,6 @@ internal sealed class BpeModel
     private readonly bool _ignoreMerges;
     private readonly string? _continuingSubwordPrefix;
     private readonly string? _endOfWordSuffix;
-    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
-    private int _cacheCount;
 
     private BpeModel(Dictionary<string, int> vocab, MergeTable merges, int unkId, bool fuseUnk,
         bool byteFallback, bool ignoreMerges, string? continuingSubwordPrefix, string? endOfWordSuffix)
@@ -42,7 +35,6 @@ internal sealed class BpeModel
         _ignoreMerges = ignoreMerges;
         _continuingSubwordPrefix = continuingSubwordPrefix;
         _endOfWordSuffix = endOfWordSuffix;
-        _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         _idToToken = new string?[vocab.Count == 0 ? 0 : vocab.Values.Max() + 1];
         foreach (var (token, id) in vocab) _idToToken[id] = token;
         _bmpCharIds = new int[char.MaxValue + 1];
@@ -131,24 +123,12 @@ internal sealed class BpeModel
         return (first.GetString()!, second.GetString()!);
     }
 
-    /// <summary>Appends the ids of one pre-tokenized word (already in the model's alphabet).</summary>
-    public void Tokenize(ReadOnlySpan<char> word, List<int> output)
+    /// <summary>The ids of one pre-tokenized word (already in the model's alphabet).</summary>
+    public int[] Tokenize(ReadOnlySpan<char> word)
     {
-        if (word.IsEmpty) return;
-        if (_ignoreMerges && _vocabBySpan.TryGetValue(word, out var whole))
-        {
-            output.Add(whole);
-            return;
-        }
-        if (_cacheBySpan.TryGetValue(word, out var cached))
-        {
-            output.AddRange(cached);
-            return;
-        }
-        var ids = MergeWord(word);
-        if (word.Length <= MaxCachedWordLength && Volatile.Read(ref _cacheCount) < CacheCapacity && _cache.TryAdd(word.ToString(), ids))
-            Interlocked.Increment(ref _cacheCount);
-        output.AddRange(ids);
+        if (word.IsEmpty) return [];
+        if (_ignoreMerges && _vocabBySpan.TryGetValue(word, out var whole)) return [whole];
+        return MergeWord(word);
     }
 
     /// <summary>Initial symbols (one per character, or its byte tokens, or unknown), then <see cref="BpeMerger"/>.</summary>

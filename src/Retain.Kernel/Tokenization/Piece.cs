@@ -41,6 +41,11 @@ internal static class PieceSplitter
     public static void Split(Piece piece, List<(int Start, int Length)> matches, SplitBehavior behavior, bool invert,
         List<Piece> output)
     {
+        if (behavior == SplitBehavior.Isolated)
+        {
+            SplitIsolated(piece, matches, output.Add);
+            return;
+        }
         var parts = new List<(int Start, int End, bool IsMatch)>(matches.Count * 2 + 1);
         var previous = 0;
         foreach (var (start, length) in matches)
@@ -98,7 +103,23 @@ internal static class PieceSplitter
         }
         foreach (var (start, end) in kept)
         {
-            if (end > start) output.Add(new Piece(piece.Text[start..end], piece.IsFirst && start == 0));
+            if (end > start) output.Add(Slice(piece, start, end));
         }
     }
+
+    /// <summary>The <see cref="SplitBehavior.Isolated"/> split: every match and every stretch between matches is a
+    /// piece of its own (whichever side <c>invert</c> picks), in order.</summary>
+    public static void SplitIsolated(Piece piece, List<(int Start, int Length)> matches, Action<Piece> emit)
+    {
+        var end = 0;
+        foreach (var (start, length) in matches)
+        {
+            if (start > end) emit(Slice(piece, end, start));
+            if (length > 0) emit(Slice(piece, start, start + length));
+            end = start + length;
+        }
+        if (end < piece.Length) emit(Slice(piece, end, piece.Length));
+    }
+
+    private static Piece Slice(Piece piece, int start, int end) => new(piece.Text[start..end], piece.IsFirst && start == 0);
 }

@@ -15,6 +15,17 @@ internal abstract class PreTokenizer
     /// <summary>Replaces the contents of <paramref name="pieces"/> with its pre-tokenization.</summary>
     public abstract void Apply(List<Piece> pieces);
 
+    /// <summary>
+    /// Pre-tokenizes one piece, handing each resulting piece to <paramref name="emit"/> in order: what encoding uses, so
+    /// the words of a long text flow to the model without a list of them all. Steps that split in one pass override it.
+    /// </summary>
+    public virtual void Apply(Piece piece, Action<Piece> emit)
+    {
+        var pieces = new List<Piece> { piece };
+        Apply(pieces);
+        foreach (var p in pieces) emit(p);
+    }
+
     /// <summary>Whether this step maps text to the byte-level alphabet (done lazily, right before the model).</summary>
     public virtual bool MapsToByteLevel => false;
 
@@ -57,6 +68,18 @@ internal sealed class SplitPreTokenizer(TextPattern pattern, SplitBehavior behav
             PieceSplitter.Split(piece, matches, behavior, invert, output);
         });
     }
+
+    public override void Apply(Piece piece, Action<Piece> emit)
+    {
+        if (behavior != SplitBehavior.Isolated)
+        {
+            base.Apply(piece, emit);
+            return;
+        }
+        var matches = new List<(int Start, int Length)>();
+        pattern.Matches(piece.Span, matches);
+        PieceSplitter.SplitIsolated(piece, matches, emit);
+    }
 }
 
 /// <summary>
@@ -71,21 +94,21 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
 
     public override void Apply(List<Piece> pieces)
     {
-        if (addPrefixSpace)
+        if (!addPrefixSpace && !useRegex) return;
+        SplitEach(pieces, (piece, output) => Apply(piece, output.Add));
+    }
+
+    public override void Apply(Piece piece, Action<Piece> emit)
+    {
+        if (addPrefixSpace && piece.Span is not [' ', ..]) piece = piece with { Text = (" " + piece.Span.ToString()).AsMemory() };
+        if (!useRegex)
         {
-            for (var i = 0; i < pieces.Count; i++)
-            {
-                if (pieces[i].Span is not [' ', ..]) pieces[i] = pieces[i] with { Text = (" " + pieces[i].Span.ToString()).AsMemory() };
-            }
+            emit(piece);
+            return;
         }
-        if (!useRegex) return;
         var matches = new List<(int Start, int Length)>();
-        SplitEach(pieces, (piece, output) =>
-        {
-            matches.Clear();
-            Gpt2Regex.Value.Matches(piece.Span, matches);
-            PieceSplitter.Split(piece, matches, SplitBehavior.Isolated, invert: false, output);
-        });
+        Gpt2Regex.Value.Matches(piece.Span, matches);
+        PieceSplitter.SplitIsolated(piece, matches, emit);
     }
 }
 
@@ -191,5 +214,19 @@ internal sealed class SequencePreTokenizer(PreTokenizer[] steps) : PreTokenizer
     public override void Apply(List<Piece> pieces)
     {
         foreach (var step in steps) step.Apply(pieces);
+    }
+
+    public override void Apply(Piece piece, Action<Piece> emit)
+    {
+        // The chain of steps is built once per call: step i hands its pieces to step i + 1, the last to emit.
+        var chain = emit;
+        for (var i = steps.Length - 1; i >= 1; i--)
+        {
+            var step = steps[i];
+            var next = chain;
+            chain = p => step.Apply(p, next);
+        }
+        if (steps.Length == 0) emit(piece);
+        else steps[0].Apply(piece, chain);
     }
 }

@@ -21,6 +21,7 @@ public sealed class Tokenizer : ITextTokenizer
     private readonly bool _byteLevel;
     private readonly BpeModel _model;
     private readonly Decoder? _decoder;
+    private readonly WordCache _words = new();
     private SpecialTokenTemplate _specialTokens;
 
     private Tokenizer(string sourcePath, AddedVocabulary added, Normalizer? normalizer, PreTokenizer? preTokenizer,
@@ -135,8 +136,7 @@ public sealed class Tokenizer : ITextTokenizer
 
         var segments = new List<AddedVocabulary.Segment>();
         _added.SplitRaw(text, 0, segments);
-        var pieces = new List<Piece>();
-        var buffer = new char[256];
+        var words = new WordSink(this, ids);
         foreach (var segment in segments)
         {
             if (segment.Token is { } token)
@@ -153,12 +153,12 @@ public sealed class Tokenizer : ITextTokenizer
                 foreach (var part in inner)
                 {
                     if (part.Token is { } t) ids.Add(t.Id);
-                    else EncodeStretch(part.Text.AsMemory(part.Start, part.Length), part.Offset == 0, pieces, ref buffer, ids);
+                    else EncodeStretch(part.Text.AsMemory(part.Start, part.Length), part.Offset == 0, words);
                 }
             }
             else
             {
-                EncodeStretch(normalized.AsMemory(), segment.Offset == 0, pieces, ref buffer, ids);
+                EncodeStretch(normalized.AsMemory(), segment.Offset == 0, words);
             }
         }
 
@@ -166,23 +166,43 @@ public sealed class Tokenizer : ITextTokenizer
         return ids.ToArray();
     }
 
-    private void EncodeStretch(ReadOnlyMemory<char> text, bool isFirst, List<Piece> pieces, ref char[] buffer, List<int> ids)
+    private void EncodeStretch(ReadOnlyMemory<char> text, bool isFirst, WordSink words)
     {
         if (text.IsEmpty) return;
-        pieces.Clear();
-        pieces.Add(new Piece(text, isFirst));
-        _preTokenizer?.Apply(pieces);
-        foreach (var piece in pieces)
+        var piece = new Piece(text, isFirst);
+        if (_preTokenizer is null) words.Add(piece);
+        else _preTokenizer.Apply(piece, words.Emit);
+    }
+
+    /// <summary>Receives the pre-tokenized words of one <see cref="Encode"/> call and appends their ids: from the word
+    /// cache, or mapped to the byte alphabet (for byte-level tokenizers) and merged by the model.</summary>
+    private sealed class WordSink
+    {
+        private readonly Tokenizer _tokenizer;
+        private readonly List<int> _ids;
+        private char[] _buffer = new char[256];
+
+        public WordSink(Tokenizer tokenizer, List<int> ids)
         {
-            if (_byteLevel)
+            _tokenizer = tokenizer;
+            _ids = ids;
+            Emit = Add;
+        }
+
+        public Action<Piece> Emit { get; }
+
+        public void Add(Piece piece)
+        {
+            var word = piece.Span;
+            var t = _tokenizer;
+            if (!t._words.TryGet(word, out var wordIds))
             {
-                var length = ByteLevelAlphabet.Map(piece.Span, ref buffer);
-                _model.Tokenize(buffer.AsSpan(0, length), ids);
+                wordIds = t._byteLevel
+                    ? t._model.Tokenize(_buffer.AsSpan(0, ByteLevelAlphabet.Map(word, ref _buffer)))
+                    : t._model.Tokenize(word);
+                t._words.Add(word, wordIds);
             }
-            else
-            {
-                _model.Tokenize(piece.Span, ids);
-            }
+            _ids.AddRange(wordIds);
         }
     }
 

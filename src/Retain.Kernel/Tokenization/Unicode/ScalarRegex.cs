@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -46,8 +47,8 @@ internal sealed class ScalarRegex
             foreach (var m in _regex.EnumerateMatches(text)) output.Add((m.Index, m.Length));
             return;
         }
-        var substituted = new char[text.Length];
-        var originalIndex = new int[text.Length + 1];
+        var substituted = ArrayPool<char>.Shared.Rent(text.Length);
+        var originalIndex = ArrayPool<int>.Shared.Rent(text.Length + 1);
         var n = 0;
         for (var i = 0; i < text.Length; i++)
         {
@@ -69,6 +70,8 @@ internal sealed class ScalarRegex
             var start = originalIndex[m.Index];
             output.Add((start, originalIndex[m.Index + m.Length] - start));
         }
+        ArrayPool<char>.Shared.Return(substituted);
+        ArrayPool<int>.Shared.Return(originalIndex);
     }
 
     private static char[] BuildStandIns()

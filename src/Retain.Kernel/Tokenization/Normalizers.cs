@@ -62,9 +62,9 @@ internal sealed class SequenceNormalizer(Normalizer[] steps) : Normalizer
 internal sealed class TextPattern
 {
     private readonly string? _literal;
-    private readonly ScalarRegex? _regex;
+    private readonly IScalarMatcher? _regex;
 
-    private TextPattern(string? literal, ScalarRegex? regex)
+    private TextPattern(string? literal, IScalarMatcher? regex)
     {
         _literal = literal;
         _regex = regex;
@@ -77,9 +77,12 @@ internal sealed class TextPattern
         if (node.Optional("String") is { } s) return new TextPattern(s.AsString(), null);
         if (node.Optional("Regex") is { } r)
         {
+            var pattern = r.AsString();
+            // Qwen's pattern, the one most encoding goes through, has an equivalent hand-written matcher.
+            if (pattern == QwenSplitMatcher.Pattern) return new TextPattern(null, new QwenSplitMatcher());
             try
             {
-                return new TextPattern(null, new ScalarRegex(r.AsString()));
+                return new TextPattern(null, new ScalarRegex(pattern));
             }
             catch (ArgumentException e)
             {

@@ -14,7 +14,7 @@ namespace Retain.Kernel.Tokenization.Unicode;
 /// is white space), and the stand-ins appear nowhere in the pattern, even case-insensitively, so matches are
 /// identical. Match positions are mapped back to the original text.
 /// </summary>
-internal sealed class ScalarRegex
+internal sealed class ScalarRegex : IScalarMatcher
 {
     private static readonly char[] StandIns = BuildStandIns();
 

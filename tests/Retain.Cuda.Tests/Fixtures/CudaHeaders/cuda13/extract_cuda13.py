@@ -47,7 +47,7 @@ CUBLAS_ENUMERATORS = [("CUBLAS_STATUS_SUCCESS", True), ("CUBLAS_OP_N", False), (
 
 KEYWORDS = {"const", "void", "char", "int", "unsigned", "long", "float", "double", "size_t", "short", "cdef", "except",
             "nogil", "noexcept"}
-HEADING = re.compile(r"#.*(SPDX|automatically generated)")
+HEADING = re.compile(r"#.*(SPDX|Copyright|automatically generated)")
 
 
 class Excerpt:

@@ -53,12 +53,12 @@ HEADING = re.compile(r"#.*(SPDX|Copyright|automatically generated)")
 class Excerpt:
     """The lines of one upstream file to keep."""
 
-    def __init__(self, path):
-        self.path = path
-        self.lines = path.read_text(encoding="utf-8").split("\n")
+    def __init__(self, root, rel):
+        self.rel, self.path = rel, root / rel
+        self.lines = self.path.read_text(encoding="utf-8").split("\n")
         self.keep = {i for i, line in enumerate(self.lines[:8]) if HEADING.match(line)}
         if not any("automatically generated" in self.lines[i] for i in self.keep):
-            sys.exit(f"{path}: no 'automatically generated with version …' line at its top")
+            sys.exit(f"{self.path}: no 'automatically generated with version …' line at its top")
 
     def find(self, pattern, what, start=0):
         for i in range(start, len(self.lines)):
@@ -181,23 +181,18 @@ def main():
     cuda_python, cuda_note, nvmath, nvmath_note = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), sys.argv[4]
     here = Path(__file__).resolve().parent
 
-    def open_file(root, rel):
-        excerpt = Excerpt(root / rel)
-        excerpt.rel = rel
-        return excerpt
-
     bindings = "cuda_bindings/cuda/bindings/"
-    library(open_file(cuda_python, bindings + "cydriver.pxd.in"), open_file(cuda_python, bindings + "_bindings/cydriver.pyx.in"),
+    library(Excerpt(cuda_python, bindings + "cydriver.pxd.in"), Excerpt(cuda_python, bindings + "_bindings/cydriver.pyx.in"),
             DRIVER + DRIVER_CHANGED_IN_13, DRIVER_ENUMERATORS, cuda_note, here)
-    library(open_file(cuda_python, bindings + "cynvrtc.pxd.in"), open_file(cuda_python, bindings + "_bindings/cynvrtc.pyx.in"),
+    library(Excerpt(cuda_python, bindings + "cynvrtc.pxd.in"), Excerpt(cuda_python, bindings + "_bindings/cynvrtc.pyx.in"),
             NVRTC, NVRTC_ENUMERATORS, cuda_note, here)
-    runtime_types = open_file(cuda_python, bindings + "cyruntime_types.pxi.in")
+    runtime_types = Excerpt(cuda_python, bindings + "cyruntime_types.pxi.in")
     for name, whole in LIBRARY_ENUMERATORS:
         runtime_types.enumerator(name, whole)
     runtime_types.write(here, f"{runtime_types.rel} from {cuda_note}")
 
-    cycublas = open_file(nvmath, "nvmath/bindings/cycublas.pxd")
-    loader = open_file(nvmath, "nvmath/bindings/_internal/cublas_linux.pyx")
+    cycublas = Excerpt(nvmath, "nvmath/bindings/cycublas.pxd")
+    loader = Excerpt(nvmath, "nvmath/bindings/_internal/cublas_linux.pyx")
     types = set()
     for name in CUBLAS:
         types |= cycublas.prototype(name, guarded=False)[1]

@@ -153,6 +153,10 @@ public partial class InteropHeaderTests
                 problems.AddRange(defined.Where(r => r.Enumerators[name] != code).Select(r => $"{name} is {r.Enumerators[name]} in CUDA {r.Version}, named as {code}"));
             }
         }
+        // Every CUresult CUDA 13 defines has a name, so no driver error prints as an unknown number.
+        var cuda13 = Releases["13.0.0"].Value.Enumerators;
+        problems.AddRange(cuda13.Where(e => e.Key.StartsWith("CUDA_ERROR_", StringComparison.Ordinal) || e.Key == "CUDA_SUCCESS")
+            .Where(e => !CudaResultNames.Driver.ContainsKey(e.Value)).Select(e => $"CUresult {e.Value} ({e.Key}, CUDA 13.0.0) has no name in CudaResultNames.Driver"));
         problems.ShouldBeEmpty();
     }
 

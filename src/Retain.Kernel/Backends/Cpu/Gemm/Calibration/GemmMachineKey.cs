@@ -15,7 +15,7 @@ namespace Retain.Kernel.Backends.Cpu.Gemm.Calibration;
 internal static class GemmMachineKey
 {
     /// <summary>Bumped when the calibration's classes or method change.</summary>
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2; // 2: the managed GEMM split across the workers and on one thread are separate candidates
 
     public static string Current(int threads, OpenBlas? openBlas) => string.Join("; ",
         $"format={FormatVersion}",

@@ -15,7 +15,8 @@ public enum DataSplit
 
 /// <summary>
 /// The files a data path stands for. A file is itself. A folder is a dataset: a hub-cache folder
-/// (<c>datasets--org--name</c>) is its snapshot (the revision <c>refs/main</c> names, else the only or newest one);
+/// (<c>datasets--org--name</c>, optionally <c>@revision</c>) is its snapshot (<see cref="HubCacheFolder"/>: the revision's,
+/// else the one <c>refs/main</c> names, else the newest);
 /// its data files (<c>.parquet</c>, <c>.arrow</c>, <c>.jsonl</c>, <c>.json</c>, <c>.csv</c>, in any subfolder) are
 /// assigned to splits by name as the Hugging Face <c>datasets</c> library does: a split keyword (train/training;
 /// validation/valid/dev/val; test/testing/eval/evaluation) delimited by one of <c>-._ /</c> or a digit, in the file
@@ -40,7 +41,7 @@ public static class DataFiles
     };
 
     /// <summary>Whether <paramref name="path"/> is a folder (a dataset whose files are chosen by split).</summary>
-    public static bool IsFolder(string path) => Directory.Exists(path);
+    public static bool IsFolder(string path) => !File.Exists(path) && Directory.Exists(HubCacheFolder.SplitRevision(path).Folder);
 
     /// <summary>
     /// The files of <paramref name="path"/> for <paramref name="split"/>: the file itself, or the split's files of a
@@ -48,7 +49,7 @@ public static class DataFiles
     /// </summary>
     public static IReadOnlyList<string> Of(string path, DataSplit split)
     {
-        if (!Directory.Exists(path)) return [path];
+        if (!IsFolder(path)) return [path];
         string root = DatasetRoot(path);
         var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Where(f => DataExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) && !MetadataFiles.Contains(Path.GetFileName(f)))
@@ -134,27 +135,26 @@ public static class DataFiles
     public static string Name(DataSplit split) => Keywords[split][0];
 
     /// <summary>
-    /// The folder whose files are the dataset: a hub-cache folder's snapshot, else the folder itself. A hub-cache
-    /// folder is one named <c>datasets--*</c> with a <c>snapshots</c> folder.
+    /// The folder whose files are the dataset: a hub-cache folder's snapshot (<c>datasets--*</c> with a
+    /// <c>snapshots</c> folder, optionally named with <c>@revision</c>), else the folder itself.
     /// </summary>
-    public static string DatasetRoot(string folder)
+    public static string DatasetRoot(string path)
     {
-        string snapshots = Path.Combine(folder, "snapshots");
-        if (!Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)).StartsWith("datasets--", StringComparison.Ordinal) || !Directory.Exists(snapshots))
+        var (folder, revision) = HubCacheFolder.SplitRevision(path);
+        bool hubCache = Path.GetFileName(folder).StartsWith("datasets--", StringComparison.Ordinal) && Directory.Exists(Path.Combine(folder, "snapshots"));
+        if (!hubCache)
         {
-            return folder;
+            if (revision is null) return folder;
+            throw new DataException($"{path}: a revision selects a snapshot of a hub-cache folder (datasets--org--name with refs/ and snapshots/); {folder} is a plain folder.");
         }
-        string refMain = Path.Combine(folder, "refs", "main");
-        if (File.Exists(refMain))
+        try
         {
-            string revision = File.ReadAllText(refMain).Trim();
-            string named = Path.Combine(snapshots, revision);
-            if (Directory.Exists(named)) return named;
-            throw new DataException($"{refMain} names the revision {revision}, but {named} does not exist; download the dataset again or name a snapshot folder.");
+            return HubCacheFolder.Snapshot(folder, revision);
         }
-        var all = Directory.GetDirectories(snapshots);
-        if (all.Length == 0) throw new DataException($"{folder}: the hub-cache folder has no snapshot in {snapshots}.");
-        return all.OrderByDescending(Directory.GetLastWriteTimeUtc).ThenBy(d => d, StringComparer.Ordinal).First();
+        catch (InvalidDataException e)
+        {
+            throw new DataException(e.Message, e);
+        }
     }
 
     private static bool IsDelimiter(char c) => c is '-' or '.' or '_' or ' ' or '/' || char.IsAsciiDigit(c);

@@ -60,6 +60,12 @@ public interface ITextTokenizer
 /// <param name="Seed">Sampling seed.</param>
 public sealed record GenerationSettings(int MaxNewTokens, IReadOnlyList<string> Stop, double Temperature = 0, double TopP = 1, int Seed = 0)
 {
+    /// <summary>
+    /// Top-k: sample only among the tokens whose logit is at least the k-th largest (ties kept, as transformers'
+    /// <c>TopKLogitsWarper</c>); applied after the temperature and before top-p. 0 = off.
+    /// </summary>
+    public int TopK { get; init; }
+
     /// <summary>Greedy decoding with the given budget and stops.</summary>
     public static GenerationSettings Greedy(int maxNewTokens, params string[] stop) => new(maxNewTokens, stop);
 }

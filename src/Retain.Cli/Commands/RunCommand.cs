@@ -44,7 +44,7 @@ public static class RunCommand
                 if (processes is not null || parse.GetValue(executor) is not null) throw new UsageException("--cell runs one cell in this process; it takes no --executor or --parallel.");
                 return RunCell(console, bound, id);
             }
-            var invocation = RetainInvocation.Current(configFile, overrides);
+            var invocation = RetainInvocation.Current(configFile, overrides, parse.GetValue(plugins));
             if (kind == ExecutorKind.Slurm)
             {
                 if (processes is not null) throw new UsageException("--parallel is for the local executor; Slurm runs as many cells at once as it schedules (limit it with slurm.maxConcurrent).");

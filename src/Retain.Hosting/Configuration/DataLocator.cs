@@ -31,14 +31,18 @@ public sealed class DataLocator(IReadOnlyList<string> roots) : IDataLocator
     /// <inheritdoc />
     public string? TryResolve(string path)
     {
-        if (Path.IsPathRooted(path)) return File.Exists(path) || Directory.Exists(path) ? Path.GetFullPath(path) : null;
+        if (Path.IsPathRooted(path)) return Exists(path) ? Path.GetFullPath(path) : null;
         foreach (var root in Roots)
         {
             var candidate = Path.GetFullPath(Path.Combine(root, path));
-            if (File.Exists(candidate) || Directory.Exists(candidate)) return candidate;
+            if (Exists(candidate)) return candidate;
         }
         return null;
     }
+
+    /// <summary>A file, a folder, or a hub-cache folder named with <c>@revision</c> (the dataset reader picks the snapshot).</summary>
+    private static bool Exists(string path)
+        => File.Exists(path) || Directory.Exists(path) || HubCacheFolder.SplitRevision(path) is { Revision: not null } named && Directory.Exists(named.Folder);
 }
 
 /// <summary>Where a source checkout's shared material is, when the CLI runs from one.</summary>

@@ -77,7 +77,8 @@ public sealed class RunTrainer(SweepContext sweep, RunSpec spec, ISweepObserver 
         {
             observer.Status(spec.Name, "merging checkpoints");
             var mergedRoot = Path.Combine(_directory, "merged");
-            foreach (var merged in CheckpointMerger.Run(merge, sweep.ModelDirectory, BestDirectory, mergedRoot))
+            // Written as best/ is (the sweep's save dtype), so the scores are those of what 'retain export' writes.
+            foreach (var merged in CheckpointMerger.Run(merge, sweep.ModelDirectory, BestDirectory, mergedRoot, sweep.SaveOptions))
             {
                 observer.Status(spec.Name, $"evaluating merged checkpoint {merged.Label}");
                 candidates.Add(new CandidateResult { Label = merged.Label, Scores = Evaluate(merged.Directory, null, Path.Combine("eval", CheckpointMerger.DirectoryName(merged.Label))) });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Retain.Kernel.Models;
 using Retain.Kernel.Merging;
 using Retain.Training;
 
@@ -46,7 +47,9 @@ public static class WiseFtExport
         var best = Path.Combine(runDirectory, "best");
         if (!File.Exists(Path.Combine(best, "config.json"))) throw new FileNotFoundException($"{best}: run '{run}' has no selected checkpoint yet (it has not validated); finish it with 'retain run' first.", best);
         var initial = InitialModel(sweepDirectory);
-        var merged = CheckpointMerger.Run(new Interpolation(alpha), initial, best, outputRoot ?? Path.Combine(runDirectory, "merged"));
+        // In best/'s dtype (the sweep's save dtype), as the sweep wrote and scored its merged candidates.
+        var options = new CheckpointSaveOptions { DType = Checkpoint.StoredDType(best) };
+        var merged = CheckpointMerger.Run(new Interpolation(alpha), initial, best, outputRoot ?? Path.Combine(runDirectory, "merged"), options);
         return merged.Single().Directory;
     }
 

@@ -171,7 +171,7 @@ public sealed class KernelLanguageModel : ILanguageModel
                 string text = Tokenizer.Decode(window, skipSpecialTokens: true);
                 return stops.Any(s => text.Contains(s, StringComparison.Ordinal));
             };
-            var sampling = new SamplingOptions(settings.Temperature, settings.TopP, settings.Seed, _options.RepetitionPenalty);
+            var sampling = new SamplingOptions(settings.Temperature, settings.TopP, settings.Seed, _options.RepetitionPenalty, settings.TopK);
             inputs[i] = new GenerationInput(ids, settings.MaxNewTokens, sampling, _endIds, shouldStop);
         }
         var outputs = new Generator(_model, _options.MaxBatch).Generate(inputs, progress, cancellationToken);

@@ -26,7 +26,7 @@ public sealed record GenerationConfig
     /// <summary>Nucleus mass, when given.</summary>
     public double? TopP { get; init; }
 
-    /// <summary>Top-k, when given (the kernel's sampler has no top-k; callers say it is not applied).</summary>
+    /// <summary>Top-k, when given (transformers uses 50 when it is not).</summary>
     public int? TopK { get; init; }
 
     /// <summary>Reads the file from a model directory; a missing file gives the empty config.</summary>

@@ -8,7 +8,8 @@ namespace Retain.Cuda.Tests.Compilation;
 /// <summary>
 /// Every embedded .cu module compiled as CUDA device code by clang (<c>-x cuda --cuda-device-only</c>, to PTX, with
 /// warnings as errors, without the CUDA toolkit: Clang/nvrtc_builtins.cuh declares what NVRTC provides built in), for
-/// sm_80 and for sm_90 where the installed clang knows it (clang 14 stops at sm_86). The PTX must export every kernel
+/// sm_80 and for sm_90 where the installed clang knows it (clang 14 stops at sm_86; the newest clang on PATH is used, and CI installs
+/// clang-16). The PTX must export every kernel
 /// the backend launches from that module under its extern "C" name with the parameter widths of its KernelSpec, call
 /// no device function but libdevice's, and keep static shared memory within the 48 KiB a block gets without opt-in.
 /// Skipped (with the reason) where no clang is installed; CI installs it.
@@ -116,16 +117,25 @@ public partial class ClangCudaCompileTests(ITestOutputHelper output)
         [GeneratedRegex(@"clang version (\d+)[\d.]*")]
         private static partial Regex VersionLine();
 
+        /// <summary>
+        /// The newest clang on PATH: Debian's default clang (14) stops at sm_86, so a versioned clang++-N (CI installs
+        /// clang-16, the first to know sm_90) is preferred over the unversioned driver.
+        /// </summary>
         public static Clang? Find()
         {
-            foreach (var name in new[] { "clang++", "clang" })
+            Clang? newest = null;
+            int newestMajor = -1;
+            var names = Enumerable.Range(14, 20).Reverse().Select(major => $"clang++-{major}").Concat(["clang++", "clang"]);
+            foreach (var name in names)
             {
                 if (KernelEmulator.FindOnPath(name) is not { } path) continue;
                 var (code, text) = KernelEmulator.Run(path, Environment.CurrentDirectory, ["--version"]);
                 var version = VersionLine().Match(text);
-                if (code == 0 && version.Success) return new Clang(path, version.Value);
+                if (code != 0 || !version.Success) continue;
+                int major = int.Parse(version.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                if (major > newestMajor) (newest, newestMajor) = (new Clang(path, version.Value), major);
             }
-            return null;
+            return newest;
         }
 
         /// <summary>Whether this clang compiles CUDA for the architecture (an empty kernel as the probe).</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Retain.Cuda.Tests.Emulation;
 using Retain.Cuda.Tests.Fakes;
@@ -13,19 +12,33 @@ namespace Retain.Cuda.Tests.Discovery;
 
 /// <summary>
 /// Every function pointer the Interop classes bind (<c>(delegate* unmanaged&lt;…&gt;)library.Export("symbol")</c>) against
-/// the prototypes of CUDA's own headers: excerpts of cuda.h, cublas_api.h, nvrtc.h, library_types.h and
-/// driver_types.h from CUDA 12.6.3 (Fixtures/CudaHeaders, cut by extract_excerpts.py; the source repository and
-/// revision head each file). The symbol must be the ABI name the header binds (<c>#define cuMemAlloc cuMemAlloc_v2</c>),
-/// the argument count equal, and each argument and the result of the same size and register class (pointers may be
-/// passed as nint/ulong; a pointer's pointee must match unless it is void). The enum values the C# side hard-codes are
-/// checked against the headers' enumerators, and the cuBLAS type combinations the backend issues against cuBLAS's
-/// documented table.
+/// the prototypes of two CUDA releases: CUDA 12.6.3's own headers (excerpts of cuda.h, cublas_api.h, nvrtc.h,
+/// library_types.h and driver_types.h in Fixtures/CudaHeaders, cut by extract_excerpts.py) and CUDA 13.0.0 as NVIDIA's
+/// generated Cython bindings declare it (Fixtures/CudaHeaders/cuda13, cut by extract_cuda13.py from NVIDIA/cuda-python,
+/// generated from the 13.0.0 headers, and NVIDIA/nvmath-python for cuBLAS; no public repository carries CUDA 13's
+/// cuda.h). The source and revision head each excerpt. The symbol must be the ABI name the release binds the API name
+/// to (<c>#define cuMemAlloc cuMemAlloc_v2</c>; <c>{{if 'cuMemAlloc_v2' in found_functions}}</c>) and, for CUDA 13, one
+/// its loader resolves by that name; the argument count equal, and each argument and the result of the same size and
+/// register class (pointers may be passed as nint/ulong; a pointer's pointee must match unless it is void). The enum
+/// values the C# side hard-codes and the result codes it names are checked against both releases' enumerators, and the
+/// cuBLAS type combinations the backend issues against cuBLAS's documented table.
 /// </summary>
 public partial class InteropHeaderTests
 {
+    private static string Fixture(params string[] path) => TestPaths.RepoFile(["tests", "Retain.Cuda.Tests", "Fixtures", "CudaHeaders", .. path]);
+
     private static readonly string[] Headers = ["cuda.h", "cublas_api.h", "nvrtc.h", "library_types.h", "driver_types.h"];
 
-    private static readonly Lazy<HeaderSet> Parsed = new(() => HeaderSet.Load(Headers.Select(h => TestPaths.RepoFile("tests", "Retain.Cuda.Tests", "Fixtures", "CudaHeaders", h + ".excerpt"))));
+    private static readonly string[] Cuda13Bindings =
+        ["cydriver.pxd.in", "cydriver.pyx.in", "cynvrtc.pxd.in", "cynvrtc.pyx.in", "cyruntime_types.pxi.in", "cycublas.pxd", "cublas_linux.pyx"];
+
+    private static readonly Dictionary<string, Lazy<CudaDeclarations>> Releases = new()
+    {
+        ["12.6.3"] = new(() => CudaDeclarations.FromHeaders("12.6.3", Headers.Select(h => Fixture(h + ".excerpt")))),
+        ["13.0.0"] = new(() => CudaDeclarations.FromCython("13.0.0", Cuda13Bindings.Select(f => Fixture("cuda13", f + ".excerpt")))),
+    };
+
+    public static TheoryData<string> Versions => [.. Releases.Keys];
 
     [GeneratedRegex(@"\(delegate\*\s*unmanaged<([^>]*)>\)\s*\w+\.Export\(""(\w+)""\)")]
     private static partial Regex Binding();
@@ -40,53 +53,68 @@ public partial class InteropHeaderTests
             .ToList();
     }
 
-    [Fact]
-    public void Every_bound_symbol_has_the_prototype_of_the_cuda_12_headers()
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Every_bound_symbol_has_the_prototype_of_the_cuda_release(string version)
     {
-        var headers = Parsed.Value;
         var bindings = Bindings();
         bindings.Count.ShouldBeGreaterThan(35);
+        Problems(Releases[version].Value, bindings).ShouldBeEmpty();
+    }
+
+    /// <summary>What is wrong with each binding against one release's declarations, one sentence each.</summary>
+    private static List<string> Problems(CudaDeclarations release, IEnumerable<(string File, string Symbol, string[] Types)> bindings)
+    {
         var problems = new List<string>();
+        string cuda = "CUDA " + release.Version;
         foreach (var (file, symbol, types) in bindings)
         {
-            if (headers.Macros.TryGetValue(symbol, out var abi) && abi != symbol)
+            if (release.Macros.TryGetValue(symbol, out var abi) && abi != symbol)
             {
-                problems.Add($"{file}: {symbol} is the legacy symbol; the header binds {symbol} to {abi}");
+                problems.Add($"{file}: {symbol} is the legacy symbol; {cuda} binds {symbol} to {abi}");
                 continue;
             }
-            var prototype = headers.Prototypes.FirstOrDefault(p => p.Name == symbol || headers.Macros.GetValueOrDefault(p.Name) == symbol);
+            var prototype = release.Prototypes.FirstOrDefault(p => p.Name == symbol || release.Macros.GetValueOrDefault(p.Name) == symbol);
             if (prototype is null)
             {
-                problems.Add($"{file}: no prototype of {symbol} in the header excerpts (add it to extract_excerpts.py and rerun it)");
+                string api = Regex.Replace(symbol, @"_v\d+$", "");
+                problems.Add(release.Macros.TryGetValue(api, out var current)
+                    ? $"{file}: {symbol} is not in {cuda}, which binds {api} to {current} (a changed ABI: check its new prototype)"
+                    : $"{file}: no prototype of {symbol} in the {cuda} excerpts (add it to the extraction script and rerun it)");
                 continue;
+            }
+            if (release.Exports is { } exports && !exports.Contains(symbol))
+            {
+                problems.Add($"{file}: {symbol} is not a symbol {cuda}'s loader resolves with dlsym");
             }
             var parameters = types[..^1];
             if (parameters.Length != prototype.Parameters.Count)
             {
-                problems.Add($"{file}: {symbol} takes {prototype.Parameters.Count} arguments in {prototype.Header}, the binding passes {parameters.Length}");
+                problems.Add($"{file}: {symbol} takes {prototype.Parameters.Count} arguments in {cuda} ({prototype.Source}), the binding passes {parameters.Length}");
                 continue;
             }
             for (int i = 0; i < parameters.Length; i++)
             {
-                string c = headers.Shape(prototype.Parameters[i]);
+                string c = release.Shape(prototype.Parameters[i]);
                 if (!Compatible(c, ManagedShape(parameters[i]), top: true))
                 {
-                    problems.Add($"{file}: {symbol} argument {i}: '{prototype.Parameters[i]}' ({c}) is bound as {parameters[i]} ({ManagedShape(parameters[i])})");
+                    problems.Add($"{file}: {symbol} argument {i}: '{prototype.Parameters[i]}' ({c}) in {cuda} is bound as {parameters[i]} ({ManagedShape(parameters[i])})");
                 }
             }
-            string result = headers.Shape(prototype.Result);
+            string result = release.Shape(prototype.Result);
             if (!Compatible(result, ManagedShape(types[^1]), top: true))
             {
-                problems.Add($"{file}: {symbol} returns '{prototype.Result}' ({result}), bound as {types[^1]}");
+                problems.Add($"{file}: {symbol} returns '{prototype.Result}' ({result}) in {cuda}, bound as {types[^1]}");
             }
         }
-        problems.ShouldBeEmpty();
+        return problems;
     }
 
-    [Fact]
-    public void The_enum_values_the_bindings_pass_are_the_headers()
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void The_enum_values_the_bindings_pass_are_the_cuda_release(string version)
     {
-        var e = Parsed.Value.Enumerators;
+        var e = Releases[version].Value.Enumerators;
         ((int)CudaDataType.Float32).ShouldBe(e["CUDA_R_32F"]);
         ((int)CudaDataType.BFloat16).ShouldBe(e["CUDA_R_16BF"]);
         ((int)CublasComputeType.Float32).ShouldBe(e["CUBLAS_COMPUTE_32F"]);
@@ -98,6 +126,7 @@ public partial class InteropHeaderTests
         CudaDriver.ErrorOutOfMemory.ShouldBe(e["CUDA_ERROR_OUT_OF_MEMORY"]);
         CudaDriver.ErrorStubLibrary.ShouldBe(e["CUDA_ERROR_STUB_LIBRARY"]);
         CudaDriver.ErrorNoDevice.ShouldBe(e["CUDA_ERROR_NO_DEVICE"]);
+        ((int)CudaDriver.StreamNonBlocking).ShouldBe(e["CU_STREAM_NON_BLOCKING"]);
         // Cublas.cs: CUBLAS_OP_N/T, CUBLAS_GEMM_DEFAULT and cublasGetProperty's MAJOR_VERSION/MINOR_VERSION/PATCH_LEVEL.
         string cublas = File.ReadAllText(TestPaths.RepoFile("src", "Retain.Kernel", "Backends", "Cuda", "Interop", "Cublas.cs"));
         cublas.ShouldContain($"OpN = {e["CUBLAS_OP_N"]}, OpT = {e["CUBLAS_OP_T"]};");
@@ -105,6 +134,61 @@ public partial class InteropHeaderTests
         cublas.ShouldContain($"_getProperty({e["MAJOR_VERSION"]}, &major)");
         cublas.ShouldContain($"_getProperty({e["MINOR_VERSION"]}, &minor)");
         cublas.ShouldContain($"_getProperty({e["PATCH_LEVEL"]}, &patch)");
+    }
+
+    /// <summary>
+    /// Each result code CudaResultNames names has that value in every release that defines the name, and every name is
+    /// defined by at least one release (NVRTC's codes 13–17 are newer than 12.6.3).
+    /// </summary>
+    [Fact]
+    public void Every_named_result_code_is_the_value_the_cuda_releases_give_it()
+    {
+        var problems = new List<string>();
+        foreach (var table in new[] { CudaResultNames.Driver, CudaResultNames.Nvrtc, CudaResultNames.Cublas })
+        {
+            foreach (var (code, name) in table)
+            {
+                var defined = Releases.Values.Select(r => r.Value).Where(r => r.Enumerators.ContainsKey(name)).ToList();
+                if (defined.Count == 0) problems.Add($"{name} is in no release's result enum");
+                problems.AddRange(defined.Where(r => r.Enumerators[name] != code).Select(r => $"{name} is {r.Enumerators[name]} in CUDA {r.Version}, named as {code}"));
+            }
+        }
+        // Every CUresult CUDA 13 defines has a name, so no driver error prints as an unknown number.
+        var cuda13 = Releases["13.0.0"].Value.Enumerators;
+        problems.AddRange(cuda13.Where(e => e.Key.StartsWith("CUDA_ERROR_", StringComparison.Ordinal) || e.Key == "CUDA_SUCCESS")
+            .Where(e => !CudaResultNames.Driver.ContainsKey(e.Value)).Select(e => $"CUresult {e.Value} ({e.Key}, CUDA 13.0.0) has no name in CudaResultNames.Driver"));
+        problems.ShouldBeEmpty();
+    }
+
+    /// <summary>
+    /// CUDA 13.0 gave cuCtxCreate (now cuCtxCreate_v4, with CUctxCreateParams), cuMemPrefetchAsync and cuMemAdvise
+    /// (now _v2, with a CUmemLocation) and cuDeviceGetUuid (now _v2) new ABI symbols. The backend binds none of them;
+    /// its binding check would report the CUDA 12 symbol of any of them as missing from CUDA 13.
+    /// </summary>
+    [Fact]
+    public void A_binding_of_a_function_cuda_13_changed_is_reported()
+    {
+        var release = Releases["13.0.0"].Value;
+        release.Macros["cuCtxCreate"].ShouldBe("cuCtxCreate_v4");
+        release.Macros["cuMemPrefetchAsync"].ShouldBe("cuMemPrefetchAsync_v2");
+        release.Macros["cuMemAdvise"].ShouldBe("cuMemAdvise_v2");
+        release.Macros["cuDeviceGetUuid"].ShouldBe("cuDeviceGetUuid_v2");
+        string[] changed = ["cuCtxCreate", "cuMemPrefetchAsync", "cuMemAdvise", "cuDeviceGetUuid"];
+        Bindings().Select(b => Regex.Replace(b.Symbol, @"_v\d+$", "")).Intersect(changed).ShouldBeEmpty();
+
+        // CUDA 12's cuMemPrefetchAsync (device ordinal, 4 arguments) and cuCtxCreate_v2, bound as CUDA 12 had them.
+        var problems = Problems(release,
+        [
+            ("Planted.cs", "cuMemPrefetchAsync", ["ulong", "nuint", "int", "nint", "int"]),
+            ("Planted.cs", "cuCtxCreate_v2", ["nint*", "uint", "int", "int"]),
+            ("Planted.cs", "cuMemPrefetchAsync_v2", ["ulong", "nuint", "int", "nint", "int"]),
+        ]);
+        problems.ShouldBe(
+        [
+            "Planted.cs: cuMemPrefetchAsync is the legacy symbol; CUDA 13.0.0 binds cuMemPrefetchAsync to cuMemPrefetchAsync_v2",
+            "Planted.cs: cuCtxCreate_v2 is not in CUDA 13.0.0, which binds cuCtxCreate to cuCtxCreate_v4 (a changed ABI: check its new prototype)",
+            "Planted.cs: cuMemPrefetchAsync_v2 takes 5 arguments in CUDA 13.0.0 (cydriver.pxd.in), the binding passes 4",
+        ]);
     }
 
     /// <summary>
@@ -180,125 +264,5 @@ public partial class InteropHeaderTests
             return inner == "void" || inner == "opaque" || Compatible(inner, managedInner, top: false);
         }
         return !top && c == "opaque";
-    }
-
-    private sealed record Prototype(string Header, string Result, string Name, IReadOnlyList<string> Parameters);
-
-    /// <summary>The declarations of the header excerpts.</summary>
-    private sealed partial class HeaderSet
-    {
-        public Dictionary<string, string> Macros { get; } = [];
-        public Dictionary<string, string> Typedefs { get; } = [];
-        public HashSet<string> Enums { get; } = [];
-        public Dictionary<string, int> Enumerators { get; } = [];
-        public List<Prototype> Prototypes { get; } = [];
-
-        [GeneratedRegex(@"^#define\s+(\w+)\s+(?:__CUDA_API_PTSZ\(|__CUDA_API_PTDS\()?(\w+)\)?\s*$")]
-        private static partial Regex Macro();
-
-        [GeneratedRegex(@"^\s*typedef\s+(?!enum\b)(.*?)\b(\w+)\s*;")]
-        private static partial Regex Typedef();
-
-        [GeneratedRegex(@"^\s*}\s*(\w+)\s*;")]
-        private static partial Regex EnumEnd();
-
-        [GeneratedRegex(@"^\s*(\w+)\s*(?:=\s*(-?\w+))?\s*,?\s*(?:/\*.*)?$")]
-        private static partial Regex Enumerator();
-
-        [GeneratedRegex(@"^(.*?)\b(\w+)\s*\((.*)\)\s*;$", RegexOptions.Singleline)]
-        private static partial Regex PrototypeStatement();
-
-        public static HeaderSet Load(IEnumerable<string> files)
-        {
-            var set = new HeaderSet();
-            foreach (var file in files)
-            {
-                string header = Path.GetFileNameWithoutExtension(file);
-                var lines = File.ReadAllLines(file).Where(l => !l.StartsWith("// ", StringComparison.Ordinal)).Select(l => Regex.Replace(l, @"/\*.*?\*/|//.*$", "")).ToArray();
-                int? enumNext = null;
-                for (int i = 0; i < lines.Length; i++)
-                {
-                    string line = lines[i];
-                    if (Regex.IsMatch(line, @"^\s*typedef\s+enum\b"))
-                    {
-                        enumNext = 0;
-                        continue;
-                    }
-                    if (EnumEnd().Match(line) is { Success: true } end)
-                    {
-                        set.Enums.Add(end.Groups[1].Value);
-                        enumNext = null;
-                        continue;
-                    }
-                    if (enumNext is not null)
-                    {
-                        if (line.Trim() is "{" or "") continue;
-                        var m = Enumerator().Match(line);
-                        if (!m.Success) continue;
-                        // Excerpts keep an enum's every line only where values are implicit, so only then count.
-                        int value = m.Groups[2].Success ? ParseValue(m.Groups[2].Value) : enumNext.Value;
-                        set.Enumerators[m.Groups[1].Value] = value;
-                        enumNext = value + 1;
-                        continue;
-                    }
-                    if (Macro().Match(line) is { Success: true } macro)
-                    {
-                        set.Macros[macro.Groups[1].Value] = macro.Groups[2].Value;
-                        continue;
-                    }
-                    if (Typedef().Match(line) is { Success: true } typedef)
-                    {
-                        set.Typedefs[typedef.Groups[2].Value] = typedef.Groups[1].Value.Replace("__device_builtin__", "").Trim();
-                        continue;
-                    }
-                    if (line.Contains('(') && !line.StartsWith('#'))
-                    {
-                        string statement = line;
-                        while (!statement.Contains(';')) statement += " " + lines[++i];
-                        var p = PrototypeStatement().Match(statement.Trim());
-                        if (!p.Success) throw new InvalidOperationException($"{file}: cannot read '{statement.Trim()}'");
-                        var parameters = p.Groups[3].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                        string result = Regex.Replace(p.Groups[1].Value, @"\b(CUDAAPI|CUBLASAPI|CUBLASWINAPI)\b", "").Trim();
-                        set.Prototypes.Add(new Prototype(header, result, p.Groups[2].Value, parameters));
-                    }
-                }
-            }
-            return set;
-        }
-
-        private static int ParseValue(string text) =>
-            text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? int.Parse(text[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) : int.Parse(text, CultureInfo.InvariantCulture);
-
-        /// <summary>A C declaration ("const char * const *headers", "CUdeviceptr dptr") as a shape like ManagedShape's.</summary>
-        public string Shape(string declaration)
-        {
-            string text = Regex.Replace(declaration, @"\bconst\b", " ");
-            int pointers = text.Count(c => c == '*');
-            var words = text.Replace("*", " ").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
-            // Drop the parameter name: the last word when the words before it already make a type.
-            if (words.Count > 1 && !IsTypeWord(words[^1], words)) words.RemoveAt(words.Count - 1);
-            string shape = BaseShape(string.Join(' ', words));
-            for (int i = 0; i < pointers; i++) shape = "p(" + shape + ")";
-            return shape;
-        }
-
-        private static readonly HashSet<string> CWords = ["unsigned", "signed", "long", "int", "short", "char", "float", "double", "void", "struct"];
-
-        private bool IsTypeWord(string word, List<string> words) =>
-            CWords.Contains(word) || (words.Count >= 2 && words[^2] == "struct");
-
-        private string BaseShape(string type) => type switch
-        {
-            "int" or "unsigned int" or "unsigned" or "signed int" => "i4",
-            "long long" or "long long int" or "unsigned long long" or "unsigned long long int" or "size_t" => "i8",
-            "char" or "unsigned char" or "signed char" => "i1",
-            "float" => "f4",
-            "double" => "f8",
-            "void" => "void",
-            _ when type.StartsWith("struct ", StringComparison.Ordinal) => "opaque",
-            _ when Enums.Contains(type) => "i4",
-            _ when Typedefs.TryGetValue(type, out var target) => Shape(target),
-            _ => throw new InvalidOperationException($"The header excerpts do not define the type '{type}'."),
-        };
     }
 }

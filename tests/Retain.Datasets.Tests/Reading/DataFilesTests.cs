@@ -34,6 +34,27 @@ public class DataFilesTests
     }
 
     [Fact]
+    public void A_revision_after_the_hub_cache_folder_selects_that_snapshot_as_for_models()
+    {
+        var hub = HubCache("datasets--retain--tiny-chat", "0123abcd");
+        File.WriteAllText(Path.Combine(hub, "refs", "main"), "0123abcd");
+        Directory.CreateDirectory(Path.Combine(hub, "refs", "pr"));
+        File.WriteAllText(Path.Combine(hub, "refs", "pr", "1"), "ffff0000");
+        var other = Path.Combine(hub, "snapshots", "ffff0000", "data");
+        Directory.CreateDirectory(other);
+        File.Copy(Path.Combine(hub, "snapshots", "0123abcd", "data", "validation-00000-of-00001.parquet"), Path.Combine(other, "train-00000-of-00001.parquet"));
+
+        DataFiles.IsFolder(hub + "@ffff0000").ShouldBeTrue();
+        DataFiles.Of(hub + "@ffff0000", DataSplit.Train).ShouldBe([Path.Combine(other, "train-00000-of-00001.parquet")]);
+        DataFiles.Of(hub + "@pr/1", DataSplit.Train).ShouldBe([Path.Combine(other, "train-00000-of-00001.parquet")]);
+        DataFiles.Of(hub + "@main", DataSplit.Train).Count.ShouldBe(2);
+        Should.Throw<DataException>(() => DataFiles.Of(hub + "@v9", DataSplit.Train)).Message
+            .ShouldBe($"{hub}: revision 'v9' is neither a ref nor a snapshot; refs: main, pr/1; snapshots: 0123abcd, ffff0000.");
+        var plain = Path.Combine(hub, "snapshots", "0123abcd");
+        Should.Throw<DataException>(() => DataFiles.Of(plain + "@main", DataSplit.Train)).Message.ShouldContain("is a plain folder");
+    }
+
+    [Fact]
     public void Metadata_files_beside_arrow_data_are_not_data()
     {
         var folder = TestData.Fixture("arrow", "saved");

@@ -24,8 +24,14 @@ public class ModelFolderCliTests
 
         var (code, output, error) = TestBuild.Cli(["generate", "--model", model, "--prompt", "Once upon", "--max-tokens", "8"]);
         code.ShouldBe(0, error);
-        error.ShouldContain("decoding as generation_config.json says: sampling with temperature 0.7, top_p 0.9, repetition_penalty 1.3; its top_k 20 is not applied (the sampler has no top-k) (--greedy or --temperature to choose).");
+        error.ShouldContain("decoding as generation_config.json says: sampling with temperature 0.7, top_k 20, top_p 0.9, repetition_penalty 1.3 (--greedy or --temperature to choose).");
         output.ShouldNotBeEmpty();
+
+        // Without top_k in the file, transformers' default 50 applies; --top-k overrides either.
+        File.WriteAllText(Path.Combine(model, "generation_config.json"), """{"do_sample": true, "temperature": 0.7, "eos_token_id": 2}""");
+        TestBuild.Cli(["generate", "--model", model, "--prompt", "Once upon", "--max-tokens", "4"]).Err.ShouldContain("top_k 50, top_p 1,");
+        TestBuild.Cli(["generate", "--model", model, "--prompt", "Once upon", "--max-tokens", "4", "--top-k", "3"]).Err.ShouldContain("top_k 3, top_p 1,");
+        TestBuild.Cli(["generate", "--model", model, "--prompt", "Once upon", "--max-tokens", "4", "--top-k", "-1"]).ExitCode.ShouldBe(2);
 
         var greedy = TestBuild.Cli(["generate", "--model", model, "--prompt", "Once upon", "--max-tokens", "8", "--greedy"]);
         greedy.ExitCode.ShouldBe(0, greedy.Err);

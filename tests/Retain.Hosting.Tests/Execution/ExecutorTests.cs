@@ -157,6 +157,23 @@ public partial class ExecutorTests
     }
 
     [Fact]
+    public void Parallel_cells_load_the_plugins_given_with_the_plugins_option()
+    {
+        // The method's 'stall' strategy exists only in the fixture plugins, which only --plugins names: each cell
+        // process must be given the same folders, or it fails with an unknown strategy.
+        using var temp = new TempFolder();
+        var methods = """[ { "name": "standard", "strategies": [ "standard", { "name": "stall", "options": { "fromStep": 1000 } } ] } ]""";
+        var config = RunnerTests.Config(temp, Path.Combine(temp.Path, "out"), [1e-3, 2e-3], steps: 2, methods: methods);
+        var run = TestBuild.Cli(["run", config, "--parallel", "2", "--plugins", TestBuild.FixturePlugins]);
+        run.ExitCode.ShouldBe(0, run.Err + run.Out);
+        var sweep = Path.Combine(temp.Path, "out", Sweep);
+        foreach (var cell in SweepCells.Read(sweep)!.Skip(1))
+        {
+            File.Exists(Path.Combine(sweep, cell.Name, "result.json")).ShouldBeTrue($"{cell.Name} has no result:\n{run.Err}{run.Out}");
+        }
+    }
+
+    [Fact]
     public void Cancel_stops_a_parallel_sweep_and_its_cells_and_the_next_run_resumes_them()
     {
         using var temp = new TempFolder();

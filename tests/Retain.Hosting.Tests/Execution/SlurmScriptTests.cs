@@ -6,7 +6,7 @@ namespace Retain.Hosting.Tests.Execution;
 /// <summary>The generated sbatch scripts carry the configuration's resources and run each cell with the same overrides.</summary>
 public class SlurmScriptTests
 {
-    private static readonly RetainInvocation Invocation = new(["/opt/retain/retain"], "/shared/it's/medcalc.json", ["training.epochs=2"]);
+    private static readonly RetainInvocation Invocation = new(["/opt/retain/retain"], "/shared/it's/medcalc.json", ["training.epochs=2"], ["/shared/plugins"]);
 
     [Fact]
     public void The_array_script_has_one_task_per_cell_with_the_configured_resources()
@@ -25,7 +25,7 @@ public class SlurmScriptTests
             "#SBATCH --cpus-per-task=8", "#SBATCH --gres=gpu:1", "#SBATCH --partition=gpu", "#SBATCH --account=lab", "#SBATCH --qos=long",
             "#SBATCH --time=24:00:00", "#SBATCH --mem=96G", "#SBATCH --constraint=a100", "#SBATCH --requeue",
             "cells=('init' 'standard_lr1e-06_s42' 'talr_lr1e-06_s42')",
-            "exec '/opt/retain/retain' 'run' '/shared/it'\\''s/medcalc.json' '--cell' \"$cell\" '--set' 'training.epochs=2'",
+            "exec '/opt/retain/retain' 'run' '/shared/it'\\''s/medcalc.json' '--cell' \"$cell\" '--set' 'training.epochs=2' '--plugins' '/shared/plugins'",
         })
         {
             lines.ShouldContain(expected);

@@ -20,6 +20,7 @@ public class QuickstartTaskTests
         template["data"]!["trainLimit"] = 800;  // 50 optimizer steps of 16
         template["data"]!["roots"] = new JsonArray(Path.Combine(assets, "data"));
         template["validation"] = new JsonObject { ["everySteps"] = 25, ["limit"] = 50, ["testLimit"] = 100 };
+        template["save"] = new JsonObject { ["dtype"] = "bf16" }; // best/ in bf16: the export must keep it
         var config = temp.File("pets.json", template.ToJsonString());
 
         var run = TestBuild.Cli(["run", config]);
@@ -48,6 +49,8 @@ public class QuickstartTaskTests
         var merged = Path.Combine(sweep, "standard_lr1e-03_s1", "merged", "alpha=0.50");
         export.Out.ShouldContain(merged);
         foreach (var file in new[] { "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json" }) File.Exists(Path.Combine(merged, file)).ShouldBeTrue(file);
+        Retain.Kernel.Models.Checkpoint.StoredDType(Path.Combine(sweep, "standard_lr1e-03_s1", "best")).ShouldBe(Retain.Kernel.Formats.Safetensors.SafetensorsDType.BF16);
+        Retain.Kernel.Models.Checkpoint.StoredDType(merged).ShouldBe(Retain.Kernel.Formats.Safetensors.SafetensorsDType.BF16, "the export keeps best/'s dtype");
         var scored = TestBuild.Cli(["score", "--model", merged, "--text", "Lily has a dog named Spot.", "--json"]);
         scored.ExitCode.ShouldBe(0, scored.Err + scored.Out);
 

@@ -27,15 +27,19 @@ SYMBOLS = {
 # Types the prototypes of another header use (cublas_api.h's cudaStream_t).
 TYPES = {"driver_types.h": ["cudaStream_t"]}
 ENUMERATORS = {
-    "cuda.h": ["CUDA_SUCCESS", "CUDA_ERROR_OUT_OF_MEMORY", "CUDA_ERROR_STUB_LIBRARY", "CUDA_ERROR_NO_DEVICE",
+    "cuda.h": ["CUDA_SUCCESS",
                "CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR",
-               "CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR", "CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT"],
-    "cublas_api.h": ["CUBLAS_OP_N", "CUBLAS_OP_T", "CUBLAS_GEMM_DEFAULT", "CUBLAS_COMPUTE_32F", "CUBLAS_COMPUTE_32F_FAST_16BF",
+               "CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR", "CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT",
+               "CU_STREAM_NON_BLOCKING"],
+    "cublas_api.h": ["CUBLAS_STATUS_SUCCESS", "CUBLAS_OP_N", "CUBLAS_OP_T", "CUBLAS_GEMM_DEFAULT", "CUBLAS_COMPUTE_32F", "CUBLAS_COMPUTE_32F_FAST_16BF",
                      "CUBLAS_COMPUTE_32F_FAST_TF32"],
     "library_types.h": ["CUDA_R_32F", "CUDA_R_16BF", "MAJOR_VERSION", "MINOR_VERSION", "PATCH_LEVEL"],
     "nvrtc.h": ["NVRTC_SUCCESS"],
     "driver_types.h": [],
 }
+# Enumerators whose whole enum is kept (its every enumerator with an explicit value): the result codes, which
+# CudaResultNames names.
+WHOLE_ENUMS = {"CUDA_SUCCESS", "NVRTC_SUCCESS", "CUBLAS_STATUS_SUCCESS"}
 KEYWORDS = {"const", "void", "char", "int", "unsigned", "long", "float", "double", "struct", "enum", "CUDAAPI", "CUBLASAPI",
             "CUBLASWINAPI", "size_t", "short"}
 
@@ -113,6 +117,8 @@ def excerpt(text, header, note):
                 keep.update([j, k])
                 if "=" not in line:
                     keep.update(range(j, k + 1))  # implicit values: the whole enum, so its order can be counted
+                elif enumerator in WHOLE_ENUMS:
+                    keep.update(r for r in range(j, k + 1) if code(r) and re.match(r"\s*\w+\s*=", lines[r]))
                 break
         else:
             sys.exit(f"{header}: no enumerator {enumerator}")

@@ -72,7 +72,7 @@ public static class DoctorCommand
     {
         var o = console.Out;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  GEMM choice per shape class (measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC, best of {calibration.Rounds} interleaved rounds; RETAIN_GEMM=managed|openblas overrides):"));
+            $"  GEMM choice per shape class (measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC, best of {calibration.Rounds} interleaved rounds; \"1-thread\" = the managed GEMM kept on the calling thread, not split across the workers; RETAIN_GEMM=managed|openblas overrides):"));
         foreach (var c in calibration.Classes)
         {
             var rates = string.Join("  ", c.Gflops.Select(pair => string.Create(CultureInfo.InvariantCulture, $"{pair.Key} {pair.Value,7:0.0}")));

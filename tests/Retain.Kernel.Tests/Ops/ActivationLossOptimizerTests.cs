@@ -91,7 +91,7 @@ public sealed class ActivationLossOptimizerTests : OpTestBase
     public void AdamW_matches_a_float64_transcription_of_pytorch(string backendName)
     {
         using var b = CreateBackend(backendName);
-        int n = 1000;
+        int n = 1003; // not a multiple of 16 or 8: the Vector512, Vector256 and scalar paths all run
         var p = Random(n, 1);
         var m = new double[n];
         var v = new double[n];
@@ -141,6 +141,21 @@ public sealed class ActivationLossOptimizerTests : OpTestBase
         b.AddInPlace(t.View, xb.View);
         b.MultiplyAccumulate(t.View, xb.View, yb.View);
         RelativeError(Down(b, t), x.Select((v, i) => -2 * (v + y[i] + 0.5 * (v - y[i])) + v + v * y[i]).ToArray()).ShouldBeLessThan(1e-6);
+    }
+
+    [Fact]
+    public void Fill_of_a_buffer_past_the_streaming_threshold_sets_exactly_its_elements()
+    {
+        using var b = CreateBackend("managed-2");
+        long n = (16L << 20) + 21;
+        using var buffer = b.Allocate(n + 10);
+        b.Fill(buffer.View, 1f);
+        // An unaligned view (offset 3) with a ragged end: the scalar head and tail and the streaming stores all run.
+        b.Fill(buffer.View.Slice(3, n), 0f);
+        var all = Down(b, buffer);
+        all.Take(3).ShouldAllBe(v => v == 1f);
+        all.Skip(3).Take((int)n).ShouldAllBe(v => v == 0f);
+        all.Skip(3 + (int)n).ShouldAllBe(v => v == 1f);
     }
 
     [Fact]

@@ -141,20 +141,22 @@ public sealed unsafe class GemmCalibrationTests : OpTestBase
     }
 
     [Fact]
-    public void Calibrated_gemm_with_classes_split_between_the_two_sides_matches_the_reference()
+    public void Calibrated_gemm_routes_each_class_to_its_choice_and_every_route_matches_the_reference()
     {
         var library = OpenBlas.TryLoad();
-        if (library is null) return; // needs both sides
         using var workers = new CpuWorkers(2);
-        var managed = new ManagedGemm(workers);
-        var openBlas = new OpenBlasGemm(library, workers);
-        // Even classes to OpenBLAS, odd ones to the managed GEMM.
+        var managed = new ManagedGemm(workers, split: ManagedGemm.SplitRule.Always);
+        var openBlas = library is null ? null : new OpenBlasGemm(library, workers);
+        var single = new SingleThreadGemm(managed);
+        // Classes rotate over OpenBLAS (when loadable), the managed GEMM split across the workers, and on one thread.
+        string[] rotation = openBlas is null ? [managed.Name, single.Name] : [openBlas.Name, managed.Name, single.Name];
         var classes = Enumerable.Range(0, GemmShapeClass.Count).Select(c => new GemmClassMeasurement(c, GemmShapeClass.Describe(c), "",
-            c % 2 == 0 ? openBlas.Name : managed.Name, new Dictionary<string, double>())).ToList();
+            rotation[c % rotation.Length], new Dictionary<string, double>())).ToList();
         var gemm = new CalibratedGemm(managed, openBlas, library, new GemmCalibration("k", DateTimeOffset.UnixEpoch, 1, classes));
-        gemm.Name.ShouldBe($"calibrated {managed.Name}+openblas");
-        foreach (var (m, n, k) in new[] { (3, 40, 50), (20, 30, 40), (70, 60, 90), (130, 100, 140) })
+        gemm.Name.ShouldBe($"calibrated {string.Join("+", rotation)}");
+        foreach (var (m, n, k) in new[] { (3, 40, 50), (20, 30, 40), (70, 60, 90), (130, 100, 140), (256, 64, 64), (256, 300, 64) })
         {
+            gemm.RouteOf(m, n, k).ShouldBe(rotation[GemmShapeClass.Of(m, n, k) % rotation.Length]);
             var a = Random(m * k, m);
             var bm = Random(n * k, n);
             var expected = ReferenceOps.Matmul(false, true, m, n, k, a, bm);
@@ -169,6 +171,26 @@ public sealed unsafe class GemmCalibrationTests : OpTestBase
             }
             RelativeError(parallel, expected).ShouldBeLessThan(1e-5, $"{m}x{n}x{k}");
             RelativeError(sequential, expected).ShouldBeLessThan(1e-5, $"{m}x{n}x{k} sequential");
+        }
+    }
+
+    [Fact]
+    public void Managed_gemm_split_on_every_product_gives_the_same_bits_as_on_one_thread()
+    {
+        using var workers = new CpuWorkers(2);
+        var split = new ManagedGemm(workers, split: ManagedGemm.SplitRule.Always);
+        foreach (var (m, n, k) in new[] { (7, 5, 9), (64, 64, 64), (300, 70, 33) })
+        {
+            var af = Reference.Numerics.ToFloat(Random(m * k, 1));
+            var bf = Reference.Numerics.ToFloat(Random(n * k, 2));
+            var onWorkers = new float[m * n];
+            var onOne = new float[m * n];
+            fixed (float* pa = af, pb = bf, pc = onWorkers, ps = onOne)
+            {
+                split.Gemm(false, true, m, n, k, 1f, pa, k, pb, k, 0f, pc, n);
+                new SingleThreadGemm(split).Gemm(false, true, m, n, k, 1f, pa, k, pb, k, 0f, ps, n);
+            }
+            ShouldBeBitwiseEqual(onWorkers, onOne, $"{m}x{n}x{k}");
         }
     }
 }

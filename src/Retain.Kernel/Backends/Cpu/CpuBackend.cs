@@ -61,26 +61,28 @@ public sealed unsafe class CpuBackend : IBackend
     private static ICpuGemm CreateGemm(CpuBackendOptions options, CpuWorkers workers)
     {
         var provider = ResolveProvider(options.Gemm, Environment.GetEnvironmentVariable("RETAIN_GEMM"));
-        var managed = new ManagedGemm(workers, options.ManagedGemmVectorWidth);
-        if (provider == GemmProvider.Managed) return managed;
+        // A forced provider keeps the size rule for splitting a product across the workers; a calibrated one measures it.
+        if (provider == GemmProvider.Managed) return new ManagedGemm(workers, options.ManagedGemmVectorWidth);
         var library = OpenBlas.TryLoad();
-        if (library is null)
+        if (library is null && provider == GemmProvider.OpenBlas)
         {
-            if (provider == GemmProvider.OpenBlas)
-            {
-                throw new DllNotFoundException("OpenBLAS was requested but none of these could be loaded with cblas_sgemm: " +
-                    string.Join(", ", OpenBlas.Candidates) + ". Install libopenblas0-pthread or use the managed GEMM.");
-            }
-            return managed;
+            throw new DllNotFoundException("OpenBLAS was requested but none of these could be loaded with cblas_sgemm: " +
+                string.Join(", ", OpenBlas.Candidates) + ". Install libopenblas0-pthread or use the managed GEMM.");
         }
-        var openBlas = new OpenBlasGemm(library, workers);
-        if (provider == GemmProvider.OpenBlas) return openBlas;
+        var openBlas = library is null ? null : new OpenBlasGemm(library, workers);
+        if (provider == GemmProvider.OpenBlas) return openBlas!;
+        var managed = new ManagedGemm(workers, options.ManagedGemmVectorWidth, ManagedGemm.SplitRule.Always);
+        var candidates = new List<ICpuGemm> { managed };
+        if (workers.ThreadCount > 1) candidates.Add(new SingleThreadGemm(managed));
+        if (openBlas is not null) candidates.Add(openBlas);
+        // One thread and no OpenBLAS: nothing to choose.
+        if (candidates.Count == 1) return new ManagedGemm(workers, options.ManagedGemmVectorWidth);
         var store = new GemmCalibrationStore(options.GemmCalibrationDirectory ?? GemmCalibrationStore.DefaultDirectory);
-        string key = GemmMachineKey.Current(workers.ThreadCount, library) + $"; managed={managed.Name}";
+        string key = GemmMachineKey.Current(workers.ThreadCount, library) + $"; candidates={string.Join(",", candidates.Select(c => c.Name))}";
         var calibration = store.GetOrCalibrate(key, () =>
         {
             using var timer = new StopwatchGemmTimer(GemmShapeClass.MaxElements);
-            return new GemmCalibrator(timer).Calibrate(key, [managed, openBlas]);
+            return new GemmCalibrator(timer).Calibrate(key, candidates);
         }, refresh: options.RecalibrateGemm);
         return new CalibratedGemm(managed, openBlas, library, calibration);
     }

@@ -3,31 +3,41 @@ using Retain.Kernel.Backends.Cpu.Gemm.Calibration;
 namespace Retain.Kernel.Backends.Cpu.Gemm;
 
 /// <summary>
-/// Routes each product to the implementation a <see cref="GemmCalibration"/> measured faster for its
-/// <see cref="GemmShapeClass"/>: OpenBLAS or the managed GEMM.
+/// Routes each product to what a <see cref="GemmCalibration"/> measured fastest for its <see cref="GemmShapeClass"/>:
+/// OpenBLAS, the managed GEMM split across the workers, or the managed GEMM on the calling thread alone
+/// (<see cref="SingleThreadGemm"/>). <paramref name="openBlas"/> and <paramref name="library"/> are null when OpenBLAS
+/// cannot be loaded (then only the split is calibrated).
 /// </summary>
-internal sealed unsafe class CalibratedGemm(ManagedGemm managed, OpenBlasGemm openBlas, OpenBlas library, GemmCalibration calibration) : ICpuGemm
+internal sealed unsafe class CalibratedGemm(ManagedGemm managed, OpenBlasGemm? openBlas, OpenBlas? library, GemmCalibration calibration) : ICpuGemm
 {
-    private readonly int _openBlasClasses = calibration.MaskOf(openBlas.Name);
+    private readonly int _openBlasClasses = openBlas is null ? 0 : calibration.MaskOf(openBlas.Name);
+    private readonly int _singleThreadClasses = calibration.MaskOf(managed.Name + SingleThreadGemm.Suffix);
 
     public GemmCalibration Calibration => calibration;
 
-    public string Name => _openBlasClasses switch
+    public string Name
     {
-        0 => $"{managed.Name} (calibrated)",
-        _ when _openBlasClasses == (1 << GemmShapeClass.Count) - 1 => $"{openBlas.Name} (calibrated)",
-        _ => $"calibrated {managed.Name}+{openBlas.Name}",
-    };
+        get
+        {
+            var choices = calibration.Classes.Select(c => c.Choice).Distinct().ToList();
+            return choices.Count == 1 ? $"{choices[0]} (calibrated)" : $"calibrated {string.Join("+", choices)}";
+        }
+    }
+
+    /// <summary>What an m × n × k product runs on: the name of the calibrated choice for its class.</summary>
+    public string RouteOf(int m, int n, int k) => calibration.ChoiceOf(GemmShapeClass.Of(m, n, k));
 
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc)
     {
-        if ((_openBlasClasses & (1 << GemmShapeClass.Of(m, n, k))) != 0) openBlas.Gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        int bit = 1 << GemmShapeClass.Of(m, n, k);
+        if ((_openBlasClasses & bit) != 0) openBlas!.Gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else if ((_singleThreadClasses & bit) != 0) managed.GemmSequential(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else managed.Gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     public void GemmSequential(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc) => Sequential.Gemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
-    public SequentialGemm Sequential => new(library.Function, managed.Wide, _openBlasClasses);
+    public SequentialGemm Sequential => new(library?.Function ?? 0, managed.Wide, _openBlasClasses);
 }

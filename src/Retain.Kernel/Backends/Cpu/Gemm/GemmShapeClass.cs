@@ -39,7 +39,8 @@ internal static class GemmShapeClass
         3 => (256, 128, 128),   // 8.4 MFLOP
         4 => (256, 384, 256),   // 50 MFLOP
         5 => (256, 768, 384),   // 151 MFLOP: a 20M-model projection
-        6 => (512, 1024, 768),  // 805 MFLOP: GPT-2-sized projections and larger
+        6 => (256, 2304, 768),  // 906 MFLOP: GPT-2's fused q/k/v projection over 256 tokens (512×1024×768 underrated the
+                                // managed GEMM on every GPT-2 product: 173–208 GFLOP/s there, 310–390 on the step's shapes)
         _ => throw new ArgumentOutOfRangeException(nameof(shapeClass)),
     };
 

@@ -43,8 +43,9 @@ internal readonly unsafe struct SequentialGemm(nint openBlasFunction, bool wide,
 public enum GemmProvider
 {
     /// <summary>
-    /// Per shape class, whichever of OpenBLAS and the managed GEMM a calibration on this machine measured faster (the
-    /// managed GEMM alone when OpenBLAS cannot be loaded). <c>RETAIN_GEMM=managed|openblas</c> overrides.
+    /// Per shape class, whichever of OpenBLAS, the managed GEMM split across the workers and the managed GEMM on one
+    /// thread a calibration on this machine measured fastest (without OpenBLAS, the split alone is calibrated).
+    /// <c>RETAIN_GEMM=managed|openblas</c> overrides; a forced managed GEMM splits by a size rule.
     /// </summary>
     Auto,
     /// <summary>The managed blocked SIMD GEMM.</summary>

@@ -24,8 +24,21 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
     /// <summary>Up to this many rows of A, products skip packing (dot products / row updates).</summary>
     public const int SmallM = 4;
 
-    /// <summary>Work per task when splitting C (and below it, a GEMM stays on the calling thread).</summary>
+    /// <summary>
+    /// The size rule for splitting C when no calibration decides: work per task (and below it, a GEMM stays on the
+    /// calling thread). A calibrated backend instead times each shape class split and on one thread
+    /// (<see cref="SplitRule.Always"/> against <see cref="SingleThreadGemm"/>).
+    /// </summary>
     private const double FlopsPerTask = 2e6;
+
+    /// <summary>How a GEMM on the workers is cut into tasks.</summary>
+    public enum SplitRule
+    {
+        /// <summary>One task per <see cref="FlopsPerTask"/> of work, up to two per thread.</summary>
+        BySize,
+        /// <summary>Two tasks per thread whatever the size (the calibration decides which products go to one thread).</summary>
+        Always,
+    }
 
     [ThreadStatic] private static nint t_packA;
     [ThreadStatic] private static nint t_packB;
@@ -33,15 +46,18 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
 
     private readonly CpuWorkers _workers;
     private readonly bool _wide;
+    private readonly SplitRule _split;
 
     /// <summary>Whether the micro-kernel is the Vector512 one.</summary>
     public bool Wide => _wide;
 
     /// <param name="workers">The backend's workers.</param>
     /// <param name="vectorWidth">256 or 512 bits; 0 picks 512 when Vector512 is hardware-accelerated.</param>
-    public ManagedGemm(CpuWorkers workers, int vectorWidth = 0)
+    /// <param name="split">How products on the workers are cut into tasks.</param>
+    public ManagedGemm(CpuWorkers workers, int vectorWidth = 0, SplitRule split = SplitRule.BySize)
     {
         _workers = workers;
+        _split = split;
         if (vectorWidth == 0) vectorWidth = Vector512.IsHardwareAccelerated ? 512 : 256;
         if (vectorWidth is not (256 or 512)) throw new ArgumentOutOfRangeException(nameof(vectorWidth), "Vector width must be 256 or 512 bits.");
         _wide = vectorWidth == 512;
@@ -50,7 +66,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
     public string Name => _wide ? "managed-vector512" : "managed-vector256";
 
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
-        float beta, float* c, int ldc) => Run(_workers, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        float beta, float* c, int ldc) => Run(_workers, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, _split);
 
     public void GemmSequential(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
         float beta, float* c, int ldc) => Run(null, _wide, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -67,7 +83,7 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
 
     /// <summary>The GEMM on <paramref name="workers"/>, or on the calling thread when null.</summary>
     internal static void Run(CpuWorkers? workers, bool wide, bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda,
-        float* b, int ldb, float beta, float* c, int ldc)
+        float* b, int ldb, float beta, float* c, int ldc, SplitRule split = SplitRule.BySize)
     {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0)
@@ -84,7 +100,9 @@ internal sealed unsafe class ManagedGemm : ICpuGemm
         double flops = 2.0 * m * n * k;
         // Each task packs its own copy of the operand it shares with the others, so one task per thread (two for load
         // balance on a busy machine); the split never changes the bits of C.
-        int tasks = workers is null || workers.ThreadCount == 1 ? 1 : (int)Math.Clamp(flops / FlopsPerTask, 1, 2 * workers.ThreadCount);
+        int tasks = workers is null || workers.ThreadCount == 1 ? 1
+            : split == SplitRule.Always ? 2 * workers.ThreadCount
+            : (int)Math.Clamp(flops / FlopsPerTask, 1, 2 * workers.ThreadCount);
         bool splitColumns = (long)n * 2 >= m;
         int unit = splitColumns ? nr : MR;
         int extent = splitColumns ? n : m;

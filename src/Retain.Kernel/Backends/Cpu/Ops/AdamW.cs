@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Retain.Kernel.Backends.Cpu.Ops;
@@ -5,6 +6,9 @@ namespace Retain.Kernel.Backends.Cpu.Ops;
 /// <summary>
 /// AdamW with decoupled weight decay, in the order of PyTorch's single-tensor implementation: p *= 1 − lr·wd;
 /// m = lerp(m, g, 1 − β1); v = β2·v + (1 − β2)·g²; p −= (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + eps).
+/// One pass: each of p, g, m, v is read once and p, m, v written once, with the gradient-clipping scale applied to g
+/// as it is read. Vector512, Vector256 and the scalar tail compute the same operations in the same order (no fused
+/// multiply-adds), so every element gets the same bits whatever the vector width or the chunk boundaries.
 /// </summary>
 internal static unsafe class AdamW
 {
@@ -32,41 +36,80 @@ internal static unsafe class AdamW
 
     private static void Body(void* state, int chunk)
     {
-        ref Args a = ref *(Args*)state;
+        // Copies of the arguments in locals: stores through the state pointers could alias the struct's fields, which
+        // would make the JIT reload them in every iteration.
+        Args a = *(Args*)state;
         var (start, end) = a.Part.Range(chunk);
         long i = start;
-        float oneMinusBeta1 = a.OneMinusBeta1, oneMinusBeta2 = a.OneMinusBeta2;
+        if (Vector512.IsHardwareAccelerated) i = Body512(a, i, end);
+        i = Body256(a, i, end);
+        float* pp = a.P, gp = a.G, mp = a.M, vp = a.V;
+        for (; i < end; i++)
+        {
+            float g = gp[i] * a.GradScale;
+            float p = pp[i] * a.Decay;
+            float m = mp[i] + a.OneMinusBeta1 * (g - mp[i]);
+            float v = vp[i] * a.Beta2 + a.OneMinusBeta2 * g * g;
+            p -= a.StepSize * (m / (MathF.Sqrt(v) / a.Bc2Sqrt + a.Eps));
+            pp[i] = p;
+            mp[i] = m;
+            vp[i] = v;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long Body512(in Args a, long i, long end)
+    {
+        float* pp = a.P, gp = a.G, mp = a.M, vp = a.V;
+        var decay = Vector512.Create(a.Decay);
+        var w1 = Vector512.Create(a.OneMinusBeta1);
+        var b2 = Vector512.Create(a.Beta2);
+        var w2 = Vector512.Create(a.OneMinusBeta2);
+        var bc2 = Vector512.Create(a.Bc2Sqrt);
+        var eps = Vector512.Create(a.Eps);
+        var step = Vector512.Create(a.StepSize);
+        var gradScale = Vector512.Create(a.GradScale);
+        for (; i <= end - 16; i += 16)
+        {
+            var g = Vector512.Load(gp + i) * gradScale;
+            var p = Vector512.Load(pp + i) * decay;
+            var m = Vector512.Load(mp + i);
+            m += w1 * (g - m);
+            var v = Vector512.Load(vp + i) * b2 + w2 * g * g;
+            var denom = Vector512.Sqrt(v) / bc2 + eps;
+            p -= step * (m / denom);
+            p.Store(pp + i);
+            m.Store(mp + i);
+            v.Store(vp + i);
+        }
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long Body256(in Args a, long i, long end)
+    {
+        float* pp = a.P, gp = a.G, mp = a.M, vp = a.V;
         var decay = Vector256.Create(a.Decay);
-        var w1 = Vector256.Create(oneMinusBeta1);
+        var w1 = Vector256.Create(a.OneMinusBeta1);
         var b2 = Vector256.Create(a.Beta2);
-        var w2 = Vector256.Create(oneMinusBeta2);
+        var w2 = Vector256.Create(a.OneMinusBeta2);
         var bc2 = Vector256.Create(a.Bc2Sqrt);
         var eps = Vector256.Create(a.Eps);
         var step = Vector256.Create(a.StepSize);
         var gradScale = Vector256.Create(a.GradScale);
         for (; i <= end - 8; i += 8)
         {
-            var g = Vector256.Load(a.G + i) * gradScale;
-            var p = Vector256.Load(a.P + i) * decay;
-            var m = Vector256.Load(a.M + i);
+            var g = Vector256.Load(gp + i) * gradScale;
+            var p = Vector256.Load(pp + i) * decay;
+            var m = Vector256.Load(mp + i);
             m += w1 * (g - m);
-            var v = Vector256.Load(a.V + i) * b2 + w2 * g * g;
+            var v = Vector256.Load(vp + i) * b2 + w2 * g * g;
             var denom = Vector256.Sqrt(v) / bc2 + eps;
             p -= step * (m / denom);
-            p.Store(a.P + i);
-            m.Store(a.M + i);
-            v.Store(a.V + i);
+            p.Store(pp + i);
+            m.Store(mp + i);
+            v.Store(vp + i);
         }
-        for (; i < end; i++)
-        {
-            float g = a.G[i] * a.GradScale;
-            float p = a.P[i] * a.Decay;
-            float m = a.M[i] + oneMinusBeta1 * (g - a.M[i]);
-            float v = a.V[i] * a.Beta2 + oneMinusBeta2 * g * g;
-            p -= a.StepSize * (m / (MathF.Sqrt(v) / a.Bc2Sqrt + a.Eps));
-            a.P[i] = p;
-            a.M[i] = m;
-            a.V[i] = v;
-        }
+        return i;
     }
 }

@@ -4,7 +4,7 @@ namespace Retain.Kernel.Backends.Cpu.Ops;
 
 /// <summary>
 /// Softmax cross-entropy over LM-head logits with per-row coefficients (llm.c's fused classifier): the forward saves
-/// logsumexp, the backward overwrites the logits with dlogits = c · (softmax − onehot) without a probability buffer.
+/// logsumexp, the backward overwrites the logits with dlogits = c · (softmax − onehot) in one pass, without a probability buffer.
 /// </summary>
 internal static unsafe class CrossEntropy
 {
@@ -39,8 +39,9 @@ internal static unsafe class CrossEntropy
         for (long i = start; i < end; i++)
         {
             var row = new ReadOnlySpan<float>(a.Logits + i * v, v);
-            int argmax = TensorPrimitives.IndexOfMax(row);
-            float max = row[argmax];
+            // Max, not IndexOfMax (four times slower on a 50k row): the first maximum's index is only looked for when the
+            // target's logit equals the maximum.
+            float max = TensorPrimitives.Max(row);
             float logSumExp = max + MathF.Log(VectorMath.SumExpShifted(a.Logits + i * v, v, max, store: false));
             int target = a.Targets[i];
             a.Lse[i] = logSumExp;
@@ -72,11 +73,9 @@ internal static unsafe class CrossEntropy
         int v = a.Vocab;
         for (long i = start; i < end; i++)
         {
-            var row = new Span<float>(a.Logits + i * v, v);
+            float* row = a.Logits + i * v;
             float c = a.Coefficients[i];
-            TensorPrimitives.Subtract(row, a.Lse[i], row);
-            TensorPrimitives.Exp(row, row);
-            TensorPrimitives.Multiply(row, c, row);
+            VectorMath.ScaledExpShifted(row, v, a.Lse[i], c);
             row[a.Targets[i]] -= c;
         }
     }

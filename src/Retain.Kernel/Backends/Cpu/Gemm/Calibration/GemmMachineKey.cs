@@ -15,7 +15,7 @@ namespace Retain.Kernel.Backends.Cpu.Gemm.Calibration;
 internal static class GemmMachineKey
 {
     /// <summary>Bumped when the calibration's classes or method change.</summary>
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 3; // 2: split and one-thread managed candidates; 3: the largest class times 256×2304×768
 
     public static string Current(int threads, OpenBlas? openBlas) => string.Join("; ",
         $"format={FormatVersion}",

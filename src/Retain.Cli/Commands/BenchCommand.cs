@@ -180,6 +180,14 @@ public static class BenchCommand
                     measured > 0 ? F(limit / measured * 100, "N0") + "%" : "—");
             }
             ansi.Write(parts);
+            if (r.GemmRates.Count == 0) continue;
+            var products = new Table().AddColumns($"{Markup.Escape(r.Case.Name)}: GEMM product", "per step", "managed GFLOP/s", "OpenBLAS GFLOP/s", "bound ms");
+            foreach (var g in r.GemmRates)
+            {
+                products.AddRow(g.Product.Shape, F(g.Product.Count, "N0"), F(g.ManagedGflops, "N1"), g.OpenBlasGflops is { } o ? F(o, "N1") : "—",
+                    F(g.Product.Flops / g.BestFlops * 1000, "N2"));
+            }
+            ansi.Write(products);
         }
         foreach (var r in results.Where(r => r.PyTorch is null && r.PyTorchError is not null && r.Retain is not null).Take(1))
         {

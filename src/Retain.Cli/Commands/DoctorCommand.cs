@@ -72,11 +72,18 @@ public static class DoctorCommand
     {
         var o = console.Out;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  GEMM choice per shape class (measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC, best of {calibration.Rounds} interleaved rounds; \"1-thread\" = the managed GEMM kept on the calling thread, not split across the workers; RETAIN_GEMM=managed|openblas overrides):"));
-        foreach (var c in calibration.Classes)
+            $"  GEMM choice per shape class and layout (measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC, best of {calibration.Rounds} interleaved rounds; \"1-thread\" = the managed GEMM kept on the calling thread, not split across the workers; RETAIN_GEMM=managed|openblas overrides):"));
+        if (calibration.OtherCpus is { } others)
+        {
+            string busy = string.Create(CultureInfo.InvariantCulture, $"  other processes kept {others:0.00} logical CPUs busy while it ran");
+            o.WriteLine(calibration.Provisional
+                ? busy + string.Create(CultureInfo.InvariantCulture, $" (over {GemmCalibration.QuietLimit:0.00}): provisional, the next run calibrates again")
+                : busy);
+        }
+        foreach (var c in calibration.Routes)
         {
             var rates = string.Join("  ", c.Gflops.Select(pair => string.Create(CultureInfo.InvariantCulture, $"{pair.Key} {pair.Value,7:0.0}")));
-            o.WriteLine($"    {c.Description,-14} {c.Shape,-13} GFLOP/s: {rates}  -> {c.Choice}");
+            o.WriteLine($"    {c.Description,-14} {c.Layout,-5} {c.Shape,-13} GFLOP/s: {rates}  -> {c.Choice}");
         }
     }
 

@@ -19,6 +19,9 @@ public sealed record BenchResult(BenchCase Case, CaseMeasurement? Retain, string
     /// <summary>The training step's lower bound from the machine's measured limits (training cases with limits only).</summary>
     public StepBound? Bound { get; init; }
 
+    /// <summary>The best GEMM rate each implementation reached on each product of the step, behind <see cref="Bound"/>.</summary>
+    public IReadOnlyList<GemmProductRate> GemmRates { get; init; } = [];
+
     /// <summary>Lower bound ÷ Retain's median step: the fraction of the machine's limit reached (1 = at the limit).</summary>
     public double? FractionOfLimit => Bound is { } b && Retain is { } r ? b.TotalSeconds / r.Seconds.Median : null;
 
@@ -32,6 +35,13 @@ public sealed record BenchResult(BenchCase Case, CaseMeasurement? Retain, string
     /// <summary>Model FLOPs utilisation against <paramref name="peakFlops"/>, else null.</summary>
     public double? Mfu(CaseMeasurement? side, double? peakFlops) =>
         Tflops(side) is { } tflops && peakFlops is { } peak ? tflops * 1e12 / peak : null;
+}
+
+/// <summary>Managed GEMM (split across the workers) against OpenBLAS on one product of a training step.</summary>
+public sealed record GemmProductRate(GemmProduct Product, double ManagedGflops, double? OpenBlasGflops)
+{
+    /// <summary>The faster of the two, FLOP/s.</summary>
+    public double BestFlops => Math.Max(ManagedGflops, OpenBlasGflops ?? 0) * 1e9;
 }
 
 /// <summary>Managed GEMM against OpenBLAS at one square size.</summary>
@@ -119,10 +129,17 @@ public sealed class BenchRunner(BenchSettings settings, PyTorchPeer? peer, strin
                 }
                 var retain = retainError is null ? CaseMeasurement.Merge(retainParts) : null;
                 var torch = torchError is null && torchParts.Count > 0 ? CaseMeasurement.Merge(torchParts) : null;
-                StepBound? bound = limits is not null && retain is not null && benchCase.Phase == BenchPhase.Train && benchCase.Device == "cpu"
-                    ? Roofline.TrainingStep(benchCase.Model.LoadConfig(), retain.Parameters, benchCase.Rows, benchCase.Length, limits)
-                    : null;
-                results.Add(new BenchResult(benchCase, retain, retainError, torch, torchError) { Bound = bound });
+                StepBound? bound = null;
+                IReadOnlyList<GemmProductRate> rates = [];
+                if (limits is not null && retain is not null && benchCase.Phase == BenchPhase.Train && benchCase.Device == "cpu")
+                {
+                    var config = benchCase.Model.LoadConfig();
+                    progress?.Invoke($"{position}: GEMM rates at the step's own products");
+                    rates = new ProductRates(settings.Threads).Measure(Roofline.TrainingProducts(config, benchCase.Rows, benchCase.Length));
+                    var byProduct = rates.ToDictionary(r => r.Product, r => r.BestFlops);
+                    bound = Roofline.TrainingStep(config, retain.Parameters, benchCase.Rows, benchCase.Length, limits, p => byProduct[p]);
+                }
+                results.Add(new BenchResult(benchCase, retain, retainError, torch, torchError) { Bound = bound, GemmRates = rates });
             }
             return new BenchReport(results, gemm, limits);
         }
@@ -226,6 +243,11 @@ public sealed class BenchRunner(BenchSettings settings, PyTorchPeer? peer, strin
                 ["matmul"] = b.MatmulSeconds, ["attention"] = b.AttentionSeconds, ["optimizer"] = b.OptimizerSeconds, ["elementwise"] = b.ElementwiseSeconds,
             },
             ["fraction_of_limit"] = r.FractionOfLimit,
+            ["gemm_products"] = r.GemmRates.Count == 0 ? null : new JsonArray(r.GemmRates.Select(g => (JsonNode)new JsonObject
+            {
+                ["product"] = g.Product.Shape, ["per_step"] = g.Product.Count, ["managed_gflops"] = Math.Round(g.ManagedGflops, 1),
+                ["openblas_gflops"] = g.OpenBlasGflops is { } o ? Math.Round(o, 1) : null,
+            }).ToArray()),
             ["retain_peak_mb"] = r.Retain?.PeakRssMb,
             ["pytorch_peak_mb"] = r.PyTorch?.PeakRssMb,
             ["retain_seconds"] = r.Retain is null ? null : CaseMeasurement.SecondsJson(r.Retain.Seconds),

@@ -184,6 +184,23 @@ public class BenchCliTests
         double perLayer = (10 * 8 + 2 * (8 + 4) + 3 * 16) + (12 * 8 + 2 * (8 + 4) + 5 * 16);
         bound.ElementwiseSeconds.ShouldBe(4.0 * tokens * (perLayer + 2 * 32 + 7 * 8) / 1e9, tolerance: 1e-15);
         Roofline.Parts.Sum(p => Roofline.SecondsOf(bound, p)).ShouldBe(bound.TotalSeconds, tolerance: 1e-15);
+
+        // The step's products: three per linear layer (forward A·Bᵀ, input gradient A·B, weight gradient Aᵀ·B), equal
+        // ones merged (k and v are both 8 → 4), summing to 6·N·T.
+        var products = Roofline.TrainingProducts(config, rows: 2, length: 4);
+        products.Sum(p => p.Flops).ShouldBe(6.0 * matmulParameters * tokens, tolerance: 1e-9);
+        products.ShouldContain(new GemmProduct(false, true, 8, 4, 8, 2));   // k and v forward: T × kv × d
+        products.ShouldContain(new GemmProduct(false, false, 8, 8, 4, 2));  // k and v input gradient: T × d × kv
+        products.ShouldContain(new GemmProduct(true, false, 4, 8, 8, 2));   // k and v weight gradient: kv × d × T
+        products.ShouldContain(new GemmProduct(false, true, 8, 32, 8, 1));  // LM head forward
+        products.Select(p => (p.TransposeA, p.TransposeB, p.M, p.N, p.K)).Distinct().Count().ShouldBe(products.Count);
+
+        // With a rate per product, each product's FLOPs run at its own rate; attention at the fastest of them.
+        double Rate(GemmProduct p) => p.N == 32 ? 4e9 : 2e9;
+        var shaped = Roofline.TrainingStep(config, parameters: 1000, rows: 2, length: 4, limits, Rate);
+        shaped.MatmulSeconds.ShouldBe(products.Sum(p => p.Flops / Rate(p)), tolerance: 1e-15);
+        shaped.AttentionSeconds.ShouldBe(6.0 * 1 * 8 * 4 * tokens / 4e9 + softmaxBytes / 1e9, tolerance: 1e-15);
+        shaped.OptimizerSeconds.ShouldBe(bound.OptimizerSeconds);
         Roofline.PartOf("LinearBackward").ShouldBe("matmul");
         Roofline.PartOf("AdamWStep").ShouldBe("optimizer");
         Roofline.PartOf("RmsNormForward").ShouldBe("elementwise");

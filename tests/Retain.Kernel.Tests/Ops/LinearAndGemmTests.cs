@@ -104,14 +104,14 @@ public sealed class LinearAndGemmTests : OpTestBase
                 b.GemmName.ShouldContain("managed-");
                 // Without OpenBLAS only the split across the workers is calibrated, and on one thread nothing is.
                 if (b.Threads == 1) b.GemmCalibration.ShouldBeNull();
-                else b.GemmCalibration.ShouldNotBeNull().Classes.ShouldAllBe(c => c.Gflops.Count == 2);
+                else b.GemmCalibration.ShouldNotBeNull().Routes.ShouldAllBe(c => c.Gflops.Count == 2);
                 return;
             }
             CpuBackend.OpenBlasPath.ShouldNotBeNull();
             var calibration = b.GemmCalibration.ShouldNotBeNull();
-            calibration.Classes.Count.ShouldBe(GemmShapeClass.Count);
+            calibration.Routes.Count.ShouldBe(GemmShapeClass.RouteCount);
             calibration.MachineKey.ShouldContain("openblas=OpenBLAS");
-            foreach (var c in calibration.Classes)
+            foreach (var c in calibration.Routes)
             {
                 // OpenBLAS, the managed GEMM split across the workers and (with more than one thread) on one thread.
                 c.Gflops.Count.ShouldBe(b.Threads > 1 ? 3 : 2);

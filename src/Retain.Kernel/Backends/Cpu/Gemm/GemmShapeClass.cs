@@ -3,7 +3,9 @@ namespace Retain.Kernel.Backends.Cpu.Gemm;
 /// <summary>
 /// The shape classes the GEMM choice is made for: vector-shaped products (m ≤ <see cref="ManagedGemm.SmallM"/>, as in
 /// decoding), then bands of FLOPs (2·m·n·k) four times apart. Each class has a representative linear-layer shape
-/// (C = A·Bᵀ) that the calibration times.
+/// (C = A·Bᵀ, the forward product). A <em>route</em> is a class together with one of the three operand layouts the
+/// linear and attention ops issue (A·Bᵀ forward, A·B input gradient, Aᵀ·B weight gradient): the choice is made per
+/// route, because an implementation's packing makes its rate depend on the layout as well as the size.
 /// </summary>
 internal static class GemmShapeClass
 {
@@ -30,7 +32,42 @@ internal static class GemmShapeClass
         return band + 1;
     }
 
-    /// <summary>The shape timed for a class: m × n × k, C = A·Bᵀ.</summary>
+    /// <summary>Operand layouts a route distinguishes: 0 = A·Bᵀ, 1 = A·B, 2 = Aᵀ·B (Aᵀ·Bᵀ, which no op issues, joins 2).</summary>
+    public const int Layouts = 3;
+
+    /// <summary>Number of routes: every class in every layout.</summary>
+    public static int RouteCount => Count * Layouts;
+
+    /// <summary>The layout index of a product's transposition flags.</summary>
+    public static int LayoutOf(bool transposeA, bool transposeB) => transposeA ? 2 : transposeB ? 0 : 1;
+
+    /// <summary>The route of a product: its class and its layout.</summary>
+    public static int RouteOf(bool transposeA, bool transposeB, int m, int n, int k) => Of(m, n, k) * Layouts + LayoutOf(transposeA, transposeB);
+
+    /// <summary>The class of a route.</summary>
+    public static int ClassOfRoute(int route) => route / Layouts;
+
+    /// <summary>The layout of a route in words (<c>A·Bᵀ</c>, <c>A·B</c>, <c>Aᵀ·B</c>).</summary>
+    public static string DescribeLayout(int route) => (route % Layouts) switch { 0 => "A·Bᵀ", 1 => "A·B", _ => "Aᵀ·B" };
+
+    /// <summary>
+    /// The product timed for a route: the three GEMMs a linear layer of the class's representative shape issues —
+    /// forward m × n × k (A·Bᵀ), input gradient m × k × n (A·B), weight gradient n × k × m (Aᵀ·B). The vector class keeps
+    /// m = 1 in every layout (decoding: a projection, then attention's scores·values).
+    /// </summary>
+    public static (bool TransposeA, bool TransposeB, int M, int N, int K) RepresentativeOfRoute(int route)
+    {
+        var (m, n, k) = Representative(ClassOfRoute(route));
+        return (route % Layouts) switch
+        {
+            0 => (false, true, m, n, k),
+            1 => (false, false, m, k, n),
+            _ when m <= ManagedGemm.SmallM => (true, false, m, n, k),
+            _ => (true, false, n, k, m),
+        };
+    }
+
+    /// <summary>The forward shape timed for a class: m × n × k, C = A·Bᵀ.</summary>
     public static (int M, int N, int K) Representative(int shapeClass) => shapeClass switch
     {
         0 => (1, 2048, 768),    // one decoding token through a 768 → 2,048 projection

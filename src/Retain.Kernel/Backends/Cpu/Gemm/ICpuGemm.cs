@@ -20,18 +20,18 @@ internal unsafe interface ICpuGemm
 
 /// <summary>
 /// A single-threaded GEMM that fits in an unmanaged op-argument struct: OpenBLAS by address for the shape classes in
-/// <paramref name="openBlasClasses"/> (a <see cref="GemmShapeClass"/> bit mask), the managed GEMM for the others.
+/// <paramref name="openBlasRoutes"/> (a bit mask over <see cref="GemmShapeClass.RouteOf"/>'s routes), the managed GEMM for the others.
 /// </summary>
-internal readonly unsafe struct SequentialGemm(nint openBlasFunction, bool wide, int openBlasClasses)
+internal readonly unsafe struct SequentialGemm(nint openBlasFunction, bool wide, int openBlasRoutes)
 {
     private readonly nint _openBlas = openBlasFunction;
     private readonly bool _wide = wide;
-    private readonly int _openBlasClasses = openBlasFunction == 0 ? 0 : openBlasClasses;
+    private readonly int _openBlasRoutes = openBlasFunction == 0 ? 0 : openBlasRoutes;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C on the calling thread.</summary>
     public void Gemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        if (_openBlasClasses != 0 && (_openBlasClasses & (1 << GemmShapeClass.Of(m, n, k))) != 0)
+        if (_openBlasRoutes != 0 && (_openBlasRoutes & (1 << GemmShapeClass.RouteOf(transposeA, transposeB, m, n, k))) != 0)
         {
             OpenBlas.Sgemm(_openBlas, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
@@ -43,7 +43,7 @@ internal readonly unsafe struct SequentialGemm(nint openBlasFunction, bool wide,
 public enum GemmProvider
 {
     /// <summary>
-    /// Per shape class, whichever of OpenBLAS, the managed GEMM split across the workers and the managed GEMM on one
+    /// Per shape class and operand layout, whichever of OpenBLAS, the managed GEMM split across the workers and the managed GEMM on one
     /// thread a calibration on this machine measured fastest (without OpenBLAS, the split alone is calibrated).
     /// <c>RETAIN_GEMM=managed|openblas</c> overrides; a forced managed GEMM splits by a size rule.
     /// </summary>

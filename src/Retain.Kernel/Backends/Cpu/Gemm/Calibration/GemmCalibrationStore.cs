@@ -8,7 +8,9 @@ namespace Retain.Kernel.Backends.Cpu.Gemm.Calibration;
 /// <summary>
 /// Calibrations cached on disk, one file per machine key (<c>gemm-calibration-&lt;hash&gt;.json</c> under the cache
 /// folder, whose content repeats the key), and in memory for the process. A missing, unreadable or foreign file means a
-/// new calibration, written back atomically; an unwritable folder only costs the next process a calibration.
+/// new calibration, written back atomically; an unwritable folder only costs the next process a calibration. A
+/// <see cref="GemmCalibration.Provisional"/> one (taken while other processes were busy) is written too, so that doctor
+/// can show it, but the next process calibrates again instead of trusting it, until one is taken on a quiet machine.
 /// </summary>
 internal sealed class GemmCalibrationStore(string directory)
 {
@@ -54,7 +56,8 @@ internal sealed class GemmCalibrationStore(string directory)
         {
             if (!File.Exists(path)) return null;
             var calibration = JsonSerializer.Deserialize<GemmCalibration>(File.ReadAllText(path), Json);
-            return calibration is not null && calibration.MachineKey == machineKey && calibration.Classes?.Count == GemmShapeClass.Count
+            return calibration is not null && calibration.MachineKey == machineKey && calibration.Routes?.Count == GemmShapeClass.RouteCount
+                && !calibration.Provisional
                 ? calibration
                 : null;
         }

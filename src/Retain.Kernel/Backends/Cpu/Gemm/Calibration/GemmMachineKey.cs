@@ -15,7 +15,8 @@ namespace Retain.Kernel.Backends.Cpu.Gemm.Calibration;
 internal static class GemmMachineKey
 {
     /// <summary>Bumped when the calibration's classes or method change.</summary>
-    private const int FormatVersion = 3; // 2: split and one-thread managed candidates; 3: the largest class times 256×2304×768
+    // 2: split and one-thread managed candidates; 3: the largest class times 256×2304×768; 4: per layout, contention recorded
+    private const int FormatVersion = 4;
 
     public static string Current(int threads, OpenBlas? openBlas) => string.Join("; ",
         $"format={FormatVersion}",

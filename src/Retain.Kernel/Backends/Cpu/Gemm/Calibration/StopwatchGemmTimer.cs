@@ -28,12 +28,14 @@ internal sealed unsafe class StopwatchGemmTimer : IGemmTimer, IDisposable
         }
     }
 
-    public double SecondsPerRun(ICpuGemm gemm, int m, int n, int k)
+    public double SecondsPerRun(ICpuGemm gemm, bool transposeA, bool transposeB, int m, int n, int k)
     {
         if ((long)m * k > _capacity || (long)n * k > _capacity || (long)m * n > _capacity) throw new ArgumentException("Shape exceeds the timer's buffers.");
         int reps = (int)Math.Max(1, FlopsPerSample / (2.0 * m * n * k));
         long start = Stopwatch.GetTimestamp();
-        for (int r = 0; r < reps; r++) gemm.Gemm(false, true, m, n, k, 1f, _a, k, _b, k, 0f, _c, n);
+        // Row-major leading dimensions of op(A) = m × k and op(B) = k × n as stored.
+        int lda = transposeA ? m : k, ldb = transposeB ? k : n;
+        for (int r = 0; r < reps; r++) gemm.Gemm(transposeA, transposeB, m, n, k, 1f, _a, lda, _b, ldb, 0f, _c, n);
         return Stopwatch.GetElapsedTime(start).TotalSeconds / reps;
     }
 
